@@ -1,0 +1,49 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * Renders a value the way error messages show it: strings quoted, everything else as JSON.
+ */
+export function show(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'bigint') return value.toString();
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * One synth-time error of this library: which construct, which field, the bad value and the rule.
+ *
+ * Messages read `[<construct path>] <field>: <value> <rule>`, the same shape cdk8s gives errors returned
+ * from `node.addValidation()`, so construction-time and app-wide errors look alike.
+ */
+export class KubeVirtConfigError extends Error {
+  public readonly path: string;
+  public readonly field: string;
+  public readonly rule: string;
+
+  constructor(path: string, field: string, value: unknown, rule: string) {
+    super(`[${path}] ${problem(field, value, rule)}`);
+    this.name = 'KubeVirtConfigError';
+    this.path = path;
+    this.field = field;
+    this.rule = rule;
+  }
+}
+
+/** The message body shared by thrown errors and `addValidation` results. */
+export function problem(field: string, value: unknown, rule: string): string {
+  return `${field}: ${show(value)} ${rule}`;
+}
+
+/** Throws the library's error for `scope`. */
+export function fail(scope: IConstruct, field: string, value: unknown, rule: string): never {
+  throw new KubeVirtConfigError(scope.node.path, field, value, rule);
+}
+
+/** Throws unless `condition` holds. */
+export function check(condition: boolean, scope: IConstruct, field: string, value: unknown, rule: string): void {
+  if (!condition) fail(scope, field, value, rule);
+}
