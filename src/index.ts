@@ -1,1 +1,1 @@
-export const VERSION_PLACEHOLDER = 1;
+export * from './network';

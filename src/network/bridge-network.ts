@@ -1,0 +1,390 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { Construct } from 'constructs';
+import { check, fail } from '../core/errors';
+import { requireDns1123Subdomain } from '../core/names';
+import { metadata, resolveNamespace, setSyncWave, SyncWaves } from '../core/objects';
+import { NetworkAttachmentDefinition } from '../imports/k8s.cni.cncf.io';
+import { AttachmentKind, INetworkAttachment } from './attachment';
+import { cniConfigList, FirewallBackend, FirewallOptions, isAccessVlan, isTrunkVlan, MTU_MAX, MTU_MIN, MTU_MIN_IPV6, TuningOptions, VlanTrunk } from './cni';
+import { Ipam } from './ipam';
+import { RenderedIpam } from './internal';
+import { NetworkPlan, Segment } from './plan';
+
+/** The annotation that makes Multus request a node resource, so pods land only where the bridge exists. */
+export const RESOURCE_NAME_ANNOTATION = 'k8s.v1.cni.cncf.io/resourceName';
+
+/**
+ * Backend of the bridge plugin's IP masquerading.
+ */
+export enum IpMasqBackend {
+  /** iptables. */
+  IPTABLES = 'iptables',
+  /** nftables. */
+  NFTABLES = 'nftables',
+}
+
+/**
+ * Properties common to every network attachment this library writes.
+ */
+export interface NetworkAttachmentProps {
+  /**
+   * Name of the NetworkAttachmentDefinition (what VMs refer to).
+   * @default - a name generated from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the NetworkAttachmentDefinition.
+   * @default - the chart's namespace, else `default`
+   */
+  readonly namespace?: string;
+  /**
+   * CNI specification version of the configuration list.
+   * @default '0.4.0'
+   */
+  readonly cniVersion?: string;
+  /**
+   * Labels on the NetworkAttachmentDefinition.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+/**
+ * Layer-2 and IPAM settings of a bridge network.
+ */
+export interface BridgeNetworkProps extends NetworkAttachmentProps {
+  /**
+   * Name of the Linux bridge on the node. Required unless `shareSegmentWith` is given.
+   * @default - the bridge of `shareSegmentWith`
+   */
+  readonly bridge?: string;
+  /**
+   * Access VLAN (0-4094; 0 means untagged). Pods' bridge ports get this VLAN as PVID.
+   * @default - untagged
+   */
+  readonly vlan?: number;
+  /**
+   * VLANs carried tagged to the attachment (a trunk port); exclusive with `vlan`.
+   * @default - no trunk
+   */
+  readonly vlanTrunk?: VlanTrunk[];
+  /**
+   * Keep the bridge's default VLAN (1) on the port in addition to `vlan` / `vlanTrunk`.
+   * @default - the plugin's default
+   */
+  readonly preserveDefaultVlan?: boolean;
+  /**
+   * MTU of the bridge and the attachment (68-65535; at least 1280 with IPv6).
+   * @default - the plugin's default (the bridge's)
+   */
+  readonly mtu?: number;
+  /**
+   * How attachments get addresses.
+   * @default Ipam.none() - pure layer 2, addresses set in the guest
+   */
+  readonly ipam?: Ipam;
+  /**
+   * Give the bridge the IPAM gateway address so it routes for the attachments.
+   * @default false
+   */
+  readonly isGateway?: boolean;
+  /**
+   * Make the bridge the attachments' default gateway (implies `isGateway`).
+   * @default false
+   */
+  readonly isDefaultGateway?: boolean;
+  /**
+   * Let the plugin move an existing gateway address on the bridge.
+   * @default false
+   */
+  readonly forceAddress?: boolean;
+  /**
+   * Masquerade traffic leaving the network through the host.
+   * @default false
+   */
+  readonly ipMasq?: boolean;
+  /**
+   * Backend for `ipMasq`.
+   * @default - the plugin's default
+   */
+  readonly ipMasqBackend?: IpMasqBackend;
+  /**
+   * Hairpin mode on the bridge port (frames may return on the port they came in on).
+   * @default false
+   */
+  readonly hairpinMode?: boolean;
+  /**
+   * Promiscuous mode on the bridge.
+   * @default false
+   */
+  readonly promiscMode?: boolean;
+  /**
+   * Drop frames whose source MAC is not the attachment's own (stops MAC spoofing from a VM).
+   * @default false
+   */
+  readonly macSpoofCheck?: boolean;
+  /**
+   * IPv6 duplicate address detection on the container interface.
+   * @default - the plugin's default
+   */
+  readonly enableDad?: boolean;
+  /**
+   * Leave the container side of the veth down (for VMs that own their addresses); exclusive with IPAM.
+   * @default false
+   */
+  readonly disableContainerInterface?: boolean;
+  /**
+   * Isolated bridge ports reach only non-isolated ports: attachments of this network cannot talk to each
+   * other, only to non-isolated ports on the bridge (e.g. a shared storage service).
+   * @default false
+   */
+  readonly portIsolation?: boolean;
+  /**
+   * Annotate the NetworkAttachmentDefinition with `k8s.v1.cni.cncf.io/resourceName:
+   * bridge.network.kubevirt.io/<bridge>`, so pods schedule only onto nodes that have the bridge. Needs
+   * KubeVirt's bridge-marker on the nodes (cluster-network-addons-operator); without it pods never schedule.
+   * @default false
+   */
+  readonly requireBridgeOnNode?: boolean;
+  /**
+   * Chain the `tuning` plugin after the bridge.
+   * @default - not chained
+   */
+  readonly tuning?: TuningOptions;
+  /**
+   * Chain the `firewall` plugin after the bridge.
+   * @default - not chained
+   */
+  readonly firewall?: FirewallOptions;
+  /**
+   * Join the layer-2 segment and address pool of another bridge network (same bridge, VLAN, MTU and
+   * IPAM pool), e.g. to offer one network in another namespace or with other port settings. Networks that
+   * share a segment never get addresses twice, because they use one Whereabouts pool.
+   * @default - a segment of its own
+   */
+  readonly shareSegmentWith?: BridgeNetwork;
+}
+
+/**
+ * Options for offering a bridge network again in another namespace or with other port settings.
+ */
+export interface ShareBridgeNetworkOptions {
+  /**
+   * Namespace of the new NetworkAttachmentDefinition.
+   * @default - the chart's namespace, else `default`
+   */
+  readonly namespace?: string;
+  /**
+   * Name of the new NetworkAttachmentDefinition.
+   * @default - a name generated from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Port isolation on the new attachment's ports.
+   * @default - as the original network
+   */
+  readonly portIsolation?: boolean;
+  /**
+   * MAC spoof check on the new attachment's ports.
+   * @default - as the original network
+   */
+  readonly macSpoofCheck?: boolean;
+  /**
+   * Labels on the new NetworkAttachmentDefinition.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+}
+
+/**
+ * A Multus network on a Linux bridge and VLAN: a NetworkAttachmentDefinition whose `spec.config` is a CNI
+ * configuration list with the bridge plugin. VMs attach to it with bridge binding and bypass the pod overlay.
+ *
+ * @example
+ * const net = new BridgeNetwork(chart, 'my-bridge', {
+ *   name: 'my-bridge', namespace: 'my-ns', bridge: 'br1', vlan: 1234,
+ *   ipam: Ipam.whereabouts({ range: '10.123.124.0/24', routes: [{ destination: '0.0.0.0/0', gateway: '10.123.124.1' }] }),
+ * });
+ * net.reference; // 'my-ns/my-bridge'
+ */
+export class BridgeNetwork extends Construct implements INetworkAttachment {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly reference: string;
+  public readonly attachmentKind = AttachmentKind.BRIDGE;
+  public readonly providesDefaultRoute: boolean;
+  public readonly assignsAddresses: boolean;
+  /** Name of the node bridge. */
+  public readonly bridge: string;
+  /** Access VLAN. */
+  public readonly vlan?: number;
+  /** The NetworkAttachmentDefinition (escape hatch for JSON patches). */
+  public readonly apiObject: ApiObject;
+  /** The CNI configuration list written to `spec.config`. */
+  public readonly cniConfig: string;
+
+  /** @internal */
+  public readonly _segment: Segment;
+  /** @internal */
+  public readonly _props: BridgeNetworkProps;
+  private readonly poolOwner: { namespace: string; name: string };
+
+  constructor(scope: Construct, id: string, props: BridgeNetworkProps) {
+    super(scope, id);
+    const origin = props.shareSegmentWith;
+    if (origin) {
+      for (const key of ['bridge', 'vlan', 'vlanTrunk', 'mtu', 'ipam'] as const) {
+        if (props[key] !== undefined) {
+          fail(this, key, props[key], `cannot be set together with shareSegmentWith: it comes from ${origin.node.path}`);
+        }
+      }
+    }
+    const p: BridgeNetworkProps = origin
+      ? { ...props, bridge: origin._props.bridge, vlan: origin._props.vlan, vlanTrunk: origin._props.vlanTrunk, mtu: origin._props.mtu, ipam: origin._props.ipam }
+      : props;
+    this._props = p;
+
+    this.namespace = resolveNamespace(this, p.namespace);
+    if (p.bridge === undefined) fail(this, 'bridge', p.bridge, 'is required: name the Linux bridge on the nodes, e.g. "br1"');
+    this.bridge = p.bridge;
+    validateInterfaceName(this, 'bridge', p.bridge);
+    validateVlans(this, p);
+
+    this.apiObject = new NetworkAttachmentDefinition(this, 'Resource', {
+      metadata: metadata({ name: p.name, namespace: this.namespace, labels: p.labels }),
+    });
+    this.name = requireDns1123Subdomain(this, 'name', this.apiObject.name);
+    this.reference = `${this.namespace}/${this.name}`;
+    this.poolOwner = origin ? origin.poolOwner : { namespace: this.namespace, name: this.name };
+
+    const ipam = (p.ipam ?? Ipam.none())._render({ scope: this, namespace: this.poolOwner.namespace, name: this.poolOwner.name });
+    validateL3(this, p, ipam);
+    this.vlan = p.vlan;
+    this.providesDefaultRoute = ipam.providesDefaultRoute || p.isDefaultGateway === true;
+    this.assignsAddresses = ipam.hasAddresses;
+
+    this.cniConfig = cniConfigList(this.name, p.cniVersion ?? '0.4.0', [
+      bridgePlugin(p, ipam.config),
+      ...chainedPlugins(p),
+    ]);
+    validateCniVersion(this, p.cniVersion);
+    // The name (possibly generated) is only known once the object exists, and the config repeats it.
+    this.apiObject.addJsonPatch(JsonPatch.add('/spec', { config: this.cniConfig }));
+    if (p.requireBridgeOnNode) {
+      this.apiObject.metadata.addAnnotation(RESOURCE_NAME_ANNOTATION, `bridge.network.kubevirt.io/${p.bridge}`);
+    }
+    setSyncWave(this.apiObject, SyncWaves.NETWORK);
+
+    this._segment = origin ? origin._segment : new Segment(p.bridge, p.vlan ?? (p.vlanTrunk ? undefined : 0), this);
+    NetworkPlan.of(this).register({
+      network: this,
+      segment: this._segment,
+      checksVlan: p.vlanTrunk === undefined,
+      ranges: ipam.ranges,
+    });
+  }
+
+  /**
+   * Offers this network again, e.g. in another namespace (for Multus namespace isolation) or with other
+   * port settings, on the same bridge, VLAN and address pool.
+   */
+  public shareInto(scope: Construct, id: string, options: ShareBridgeNetworkOptions = {}): BridgeNetwork {
+    const { bridge: _b, vlan: _v, vlanTrunk: _t, mtu: _m, ipam: _i, name: _n, namespace: _ns, labels: _l, shareSegmentWith: _s, ...rest } = this._props;
+    return new BridgeNetwork(scope, id, {
+      ...rest,
+      name: options.name,
+      namespace: options.namespace,
+      labels: options.labels,
+      portIsolation: options.portIsolation ?? this._props.portIsolation,
+      macSpoofCheck: options.macSpoofCheck ?? this._props.macSpoofCheck,
+      shareSegmentWith: this,
+    });
+  }
+}
+
+/** Linux interface names: 1-15 characters, no '/', whitespace or ':'. */
+export function validateInterfaceName(scope: Construct, field: string, value: string) {
+  check(typeof value === 'string' && /^[^\s/:]{1,15}$/.test(value), scope, field, value,
+    'must be a Linux interface name: 1 to 15 characters without whitespace, \'/\' or \':\'');
+}
+
+function validateVlans(scope: Construct, p: BridgeNetworkProps) {
+  if (p.vlan !== undefined) {
+    check(isAccessVlan(p.vlan), scope, 'vlan', p.vlan, 'must be an integer from 0 to 4094');
+  }
+  if (p.vlanTrunk !== undefined) {
+    check(p.vlan === undefined, scope, 'vlanTrunk', p.vlanTrunk.map((t) => t._render()), 'cannot be combined with vlan: a port is either an access port or a trunk');
+    check(p.vlanTrunk.length > 0, scope, 'vlanTrunk', [], 'must list at least one VLAN id or range');
+    p.vlanTrunk.forEach((t, i) => {
+      check(isTrunkVlan(t.minId), scope, `vlanTrunk[${i}]`, t.minId, 'must be a VLAN id from 1 to 4094');
+      check(isTrunkVlan(t.maxId), scope, `vlanTrunk[${i}]`, t.maxId, 'must be a VLAN id from 1 to 4094');
+      check(t.minId <= t.maxId, scope, `vlanTrunk[${i}]`, t._render(), 'must have minID <= maxID');
+    });
+  }
+  if (p.preserveDefaultVlan !== undefined) {
+    check(p.vlan !== undefined || p.vlanTrunk !== undefined, scope, 'preserveDefaultVlan', p.preserveDefaultVlan, 'only applies together with vlan or vlanTrunk');
+  }
+}
+
+function validateL3(scope: Construct, p: BridgeNetworkProps, ipam: RenderedIpam) {
+  if (p.mtu !== undefined) {
+    const ipv6 = ipam.ranges.some((r) => r.block.family === 6);
+    const min = ipv6 ? MTU_MIN_IPV6 : MTU_MIN;
+    check(Number.isInteger(p.mtu) && p.mtu >= min && p.mtu <= MTU_MAX, scope, 'mtu', p.mtu,
+      `must be an integer from ${min} to ${MTU_MAX}${ipv6 ? ' (IPv6 needs at least 1280)' : ''}`);
+  }
+  if (p.disableContainerInterface) {
+    check(p.ipam === undefined || p.ipam.ipamType === undefined, scope, 'disableContainerInterface', true, 'cannot be combined with IPAM: a down interface cannot hold addresses (use Ipam.none())');
+  }
+  if (p.isGateway || p.isDefaultGateway) {
+    check(ipam.hasAddresses, scope, p.isDefaultGateway ? 'isDefaultGateway' : 'isGateway', true, 'needs an IPAM that assigns addresses, so the bridge can take the gateway address');
+  }
+  if (p.ipMasqBackend !== undefined) {
+    check(p.ipMasq === true, scope, 'ipMasqBackend', p.ipMasqBackend, 'only applies with ipMasq: true');
+  }
+}
+
+function validateCniVersion(scope: Construct, version: string | undefined) {
+  if (version === undefined) return;
+  check(['0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'].includes(version), scope, 'cniVersion', version, 'must be a CNI spec version: 0.3.0, 0.3.1, 0.4.0, 1.0.0 or 1.1.0');
+}
+
+function bridgePlugin(p: BridgeNetworkProps, ipam: Record<string, any>): Record<string, any> {
+  const plugin: Record<string, any> = { type: 'bridge', bridge: p.bridge };
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined) plugin[key] = value;
+  };
+  set('vlan', p.vlan);
+  set('vlanTrunk', p.vlanTrunk?.map((t) => t._render()));
+  set('preserveDefaultVlan', p.preserveDefaultVlan);
+  set('mtu', p.mtu);
+  set('isGateway', p.isGateway);
+  set('isDefaultGateway', p.isDefaultGateway);
+  set('forceAddress', p.forceAddress);
+  set('ipMasq', p.ipMasq);
+  set('ipMasqBackend', p.ipMasqBackend);
+  set('hairpinMode', p.hairpinMode);
+  set('promiscMode', p.promiscMode);
+  set('macspoofchk', p.macSpoofCheck);
+  set('enabledad', p.enableDad);
+  set('disableContainerInterface', p.disableContainerInterface);
+  set('portIsolation', p.portIsolation);
+  plugin.ipam = ipam;
+  return plugin;
+}
+
+/** The chained tuning and firewall plugins, in that order. */
+export function chainedPlugins(p: { tuning?: TuningOptions; firewall?: FirewallOptions }): Array<Record<string, any>> {
+  const plugins: Array<Record<string, any>> = [];
+  if (p.tuning) {
+    const tuning: Record<string, any> = { type: 'tuning' };
+    if (p.tuning.sysctl) tuning.sysctl = Object.fromEntries(Object.entries(p.tuning.sysctl).sort(([a], [b]) => a.localeCompare(b)));
+    if (p.tuning.promisc !== undefined) tuning.promisc = p.tuning.promisc;
+    if (p.tuning.allmulti !== undefined) tuning.allmulti = p.tuning.allmulti;
+    plugins.push(tuning);
+  }
+  if (p.firewall) {
+    plugins.push({ type: 'firewall', backend: p.firewall.backend ?? FirewallBackend.IPTABLES });
+  }
+  return plugins;
+}

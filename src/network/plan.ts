@@ -1,0 +1,167 @@
+import { Construct, IConstruct } from 'constructs';
+import { problem } from '../core/errors';
+import { formatAddress } from '../core/ip';
+import { PlannedRange } from './internal';
+
+/**
+ * One layer-2 segment: a bridge and access VLAN (or a macvlan parent), shared by the networks that
+ * explicitly join it (see `BridgeNetwork.shareInto`).
+ */
+export class Segment {
+  constructor(
+    public readonly device: string,
+    /** Access VLAN, or undefined for untagged / trunk-only. */
+    public readonly vlan: number | undefined,
+    public readonly owner: IConstruct) {}
+}
+
+/** What a network registers with the plan. */
+export interface NetworkRegistration {
+  readonly network: IConstruct;
+  readonly segment: Segment;
+  /** Whether the segment is keyed by (device, vlan) for VLAN conflicts (false for trunk-only ports). */
+  readonly checksVlan: boolean;
+  readonly ranges: PlannedRange[];
+  /** The tenant (namespace owner) the network belongs to, when it belongs to one. */
+  tenant?: string;
+}
+
+/** A node-side bridge definition (nmstate) and the VLANs it lets through. */
+export interface NodeBridgeRegistration {
+  readonly policy: IConstruct;
+  readonly bridge: string;
+  /** Allowed VLAN intervals; undefined when the bridge does not filter VLANs. */
+  readonly allowedVlans?: Array<readonly [number, number]>;
+}
+
+const PLAN_ID = 'cdk8s-kubevirt.NetworkPlan';
+
+/**
+ * The app-wide network plan: every network of the app registers here, and cross-construct rules
+ * (one VLAN per segment, no overlapping ranges, bridges that exist on nodes) are checked once per
+ * validation pass, in O(n log n), and reported on the construct at fault.
+ */
+export class NetworkPlan extends Construct {
+  /** The plan of the app that `scope` belongs to. */
+  public static of(scope: IConstruct): NetworkPlan {
+    const root = scope.node.root as Construct;
+    return (root.node.tryFindChild(PLAN_ID) as NetworkPlan | undefined) ?? new NetworkPlan(root, PLAN_ID);
+  }
+
+  private readonly networks: NetworkRegistration[] = [];
+  private readonly bridges: NodeBridgeRegistration[] = [];
+  private problems?: Map<IConstruct, string[]>;
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+  }
+
+  public register(registration: NetworkRegistration): void {
+    this.networks.push(registration);
+    this.problems = undefined;
+    registration.network.node.addValidation({ validate: () => this.problemsOf(registration.network) });
+  }
+
+  public registerNodeBridge(registration: NodeBridgeRegistration): void {
+    this.bridges.push(registration);
+    this.problems = undefined;
+    registration.policy.node.addValidation({ validate: () => this.problemsOf(registration.policy) });
+  }
+
+  /** Every registered network, in registration order. */
+  public get registrations(): readonly NetworkRegistration[] {
+    return this.networks;
+  }
+
+  /** Problems of one construct; the whole plan is checked at most once between registrations. */
+  public problemsOf(construct: IConstruct): string[] {
+    if (!this.problems) this.problems = this.check();
+    return this.problems.get(construct) ?? [];
+  }
+
+  private check(): Map<IConstruct, string[]> {
+    const found = new Map<IConstruct, string[]>();
+    const report = (c: IConstruct, message: string) => {
+      const list = found.get(c) ?? [];
+      list.push(message);
+      found.set(c, list);
+    };
+    this.checkVlans(report);
+    this.checkRanges(report);
+    this.checkNodeBridges(report);
+    return found;
+  }
+
+  /** One access VLAN on one bridge is one layer-2 segment; two networks on it must share it explicitly. */
+  private checkVlans(report: (c: IConstruct, m: string) => void) {
+    const owners = new Map<string, NetworkRegistration>();
+    for (const r of this.networks) {
+      if (!r.checksVlan) continue;
+      const key = `${r.segment.device}\u0000${r.segment.vlan ?? 'untagged'}`;
+      const first = owners.get(key);
+      if (!first) {
+        owners.set(key, r);
+      } else if (first.segment !== r.segment) {
+        const vlan = r.segment.vlan ?? 'untagged';
+        report(r.network, problem('vlan', vlan,
+          `on bridge ${JSON.stringify(r.segment.device)} is already used by network ${first.network.node.path}: `
+          + 'two networks on one VLAN of one bridge share a layer-2 segment; pick another VLAN, or share the network with shareInto()'));
+      }
+    }
+  }
+
+  /**
+   * Ranges of different networks must not overlap. Networks on one segment may use one pool only when
+   * they name the same pool (same range and network name), which is how a segment is shared on purpose.
+   */
+  private checkRanges(report: (c: IConstruct, m: string) => void) {
+    interface Item { readonly r: NetworkRegistration; readonly range: PlannedRange }
+    const items: Item[] = [];
+    for (const r of this.networks) for (const range of r.ranges) items.push({ r, range });
+    const cmp = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
+    items.sort((a, b) => a.range.block.family - b.range.block.family || cmp(a.range.block.first, b.range.block.first));
+
+    const sharesPool = (a: Item, b: Item) => a.r.segment === b.r.segment
+      && a.range.poolName === b.range.poolName
+      && a.range.block.cidr === b.range.block.cidr;
+
+    // Sweep: `reach` is the item whose block reaches furthest among those seen so far in this family.
+    let reach: Item | undefined;
+    for (const item of items) {
+      const block = item.range.block;
+      if (reach && reach.range.block.family === block.family && reach.range.block.last >= block.first
+          && reach.r.network !== item.r.network && !sharesPool(reach, item)) {
+        const other = reach.range.block;
+        const sameSegment = reach.r.segment === item.r.segment;
+        report(item.r.network, problem('range', block.cidr,
+          `overlaps ${JSON.stringify(other.cidr)} of network ${reach.r.network.node.path}`
+          + ` (first shared address ${formatAddress(block.family, block.first > other.first ? block.first : other.first)}): `
+          + (sameSegment
+            ? 'networks that share a segment must use the same range and network name to share one pool'
+            : 'address ranges of different networks must not overlap')));
+      }
+      if (!reach || reach.range.block.family !== block.family || block.last > reach.range.block.last) reach = item;
+    }
+  }
+
+  /** A network's VLAN must be let through by the node bridge that carries it, when the app defines one. */
+  private checkNodeBridges(report: (c: IConstruct, m: string) => void) {
+    const byBridge = new Map<string, NodeBridgeRegistration>();
+    for (const b of this.bridges) {
+      const first = byBridge.get(b.bridge);
+      if (first) {
+        report(b.policy, problem('bridge', b.bridge, `is already defined on nodes by ${first.policy.node.path}; define each node bridge once`));
+      } else {
+        byBridge.set(b.bridge, b);
+      }
+    }
+    for (const r of this.networks) {
+      const b = byBridge.get(r.segment.device);
+      const vlan = r.segment.vlan;
+      if (!b || !b.allowedVlans || vlan === undefined || vlan === 0) continue;
+      if (!b.allowedVlans.some(([lo, hi]) => vlan >= lo && vlan <= hi)) {
+        report(r.network, problem('vlan', vlan, `is not let through by the node bridge ${JSON.stringify(b.bridge)} of ${b.policy.node.path}; add it to the bridge's allowed VLANs`));
+      }
+    }
+  }
+}
