@@ -100,3 +100,29 @@ export class NetworkAttachmentReference implements INetworkAttachment {
     this.assignsAddresses = options.assignsAddresses ?? false;
   }
 }
+
+/**
+ * Properties common to every network attachment this library writes.
+ */
+export interface NetworkAttachmentProps {
+  /**
+   * Name of the NetworkAttachmentDefinition (what VMs refer to).
+   * @default - a name generated from the construct path
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the NetworkAttachmentDefinition.
+   * @default - the chart's namespace, else `default`
+   */
+  readonly namespace?: string;
+  /**
+   * CNI specification version of the configuration list.
+   * @default '0.4.0'
+   */
+  readonly cniVersion?: string;
+  /**
+   * Labels on the NetworkAttachmentDefinition.
+   * @default - none
+   */
+  readonly labels?: { [key: string]: string };
+}

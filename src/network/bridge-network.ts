@@ -1,14 +1,12 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { check, fail } from '../core/errors';
-import { requireDns1123Subdomain } from '../core/names';
-import { metadata, resolveNamespace, setSyncWave, SyncWaves } from '../core/objects';
-import { NetworkAttachmentDefinition } from '../imports/k8s.cni.cncf.io';
-import { AttachmentKind, INetworkAttachment } from './attachment';
-import { cniConfigList, FirewallBackend, FirewallOptions, isAccessVlan, isTrunkVlan, MTU_MAX, MTU_MIN, MTU_MIN_IPV6, TuningOptions, VlanTrunk } from './cni';
-import { Ipam } from './ipam';
+import { AttachmentKind, INetworkAttachment, NetworkAttachmentProps } from './attachment';
+import { FirewallBackend, FirewallOptions, isAccessVlan, isTrunkVlan, TuningOptions, VlanTrunk } from './cni';
 import { RenderedIpam } from './internal';
-import { NetworkPlan, Segment } from './plan';
+import { Ipam } from './ipam';
+import { writeAttachment } from './nad';
+import { Segment } from './plan';
 
 /** The annotation that makes Multus request a node resource, so pods land only where the bridge exists. */
 export const RESOURCE_NAME_ANNOTATION = 'k8s.v1.cni.cncf.io/resourceName';
@@ -21,32 +19,6 @@ export enum IpMasqBackend {
   IPTABLES = 'iptables',
   /** nftables. */
   NFTABLES = 'nftables',
-}
-
-/**
- * Properties common to every network attachment this library writes.
- */
-export interface NetworkAttachmentProps {
-  /**
-   * Name of the NetworkAttachmentDefinition (what VMs refer to).
-   * @default - a name generated from the construct path
-   */
-  readonly name?: string;
-  /**
-   * Namespace of the NetworkAttachmentDefinition.
-   * @default - the chart's namespace, else `default`
-   */
-  readonly namespace?: string;
-  /**
-   * CNI specification version of the configuration list.
-   * @default '0.4.0'
-   */
-  readonly cniVersion?: string;
-  /**
-   * Labels on the NetworkAttachmentDefinition.
-   * @default - none
-   */
-  readonly labels?: { [key: string]: string };
 }
 
 /**
@@ -157,9 +129,10 @@ export interface BridgeNetworkProps extends NetworkAttachmentProps {
    */
   readonly firewall?: FirewallOptions;
   /**
-   * Join the layer-2 segment and address pool of another bridge network (same bridge, VLAN, MTU and
-   * IPAM pool), e.g. to offer one network in another namespace or with other port settings. Networks that
-   * share a segment never get addresses twice, because they use one Whereabouts pool.
+   * Join the layer-2 segment and address pool of another bridge network (same bridge, VLAN and MTU),
+   * e.g. to offer one network in another namespace or with other port settings. `ipam` defaults to the
+   * other network's; a Whereabouts IPAM given here keys its pool like the other network's, and the app-wide
+   * plan requires the same range, so networks that share a segment never hand out an address twice.
    * @default - a segment of its own
    */
   readonly shareSegmentWith?: BridgeNetwork;
@@ -227,61 +200,51 @@ export class BridgeNetwork extends Construct implements INetworkAttachment {
   public readonly _segment: Segment;
   /** @internal */
   public readonly _props: BridgeNetworkProps;
-  private readonly poolOwner: { namespace: string; name: string };
 
   constructor(scope: Construct, id: string, props: BridgeNetworkProps) {
     super(scope, id);
     const origin = props.shareSegmentWith;
     if (origin) {
-      for (const key of ['bridge', 'vlan', 'vlanTrunk', 'mtu', 'ipam'] as const) {
+      for (const key of ['bridge', 'vlan', 'vlanTrunk', 'mtu'] as const) {
         if (props[key] !== undefined) {
           fail(this, key, props[key], `cannot be set together with shareSegmentWith: it comes from ${origin.node.path}`);
         }
       }
     }
     const p: BridgeNetworkProps = origin
-      ? { ...props, bridge: origin._props.bridge, vlan: origin._props.vlan, vlanTrunk: origin._props.vlanTrunk, mtu: origin._props.mtu, ipam: origin._props.ipam }
+      ? { ...props, bridge: origin._props.bridge, vlan: origin._props.vlan, vlanTrunk: origin._props.vlanTrunk, mtu: origin._props.mtu, ipam: props.ipam ?? origin._props.ipam }
       : props;
     this._props = p;
-
-    this.namespace = resolveNamespace(this, p.namespace);
     if (p.bridge === undefined) fail(this, 'bridge', p.bridge, 'is required: name the Linux bridge on the nodes, e.g. "br1"');
-    this.bridge = p.bridge;
-    validateInterfaceName(this, 'bridge', p.bridge);
+    const bridge = p.bridge;
+    validateInterfaceName(this, 'bridge', bridge);
     validateVlans(this, p);
 
-    this.apiObject = new NetworkAttachmentDefinition(this, 'Resource', {
-      metadata: metadata({ name: p.name, namespace: this.namespace, labels: p.labels }),
-    });
-    this.name = requireDns1123Subdomain(this, 'name', this.apiObject.name);
-    this.reference = `${this.namespace}/${this.name}`;
-    this.poolOwner = origin ? origin.poolOwner : { namespace: this.namespace, name: this.name };
-
-    const ipam = (p.ipam ?? Ipam.none())._render({ scope: this, namespace: this.poolOwner.namespace, name: this.poolOwner.name });
-    validateL3(this, p, ipam);
-    this.vlan = p.vlan;
-    this.providesDefaultRoute = ipam.providesDefaultRoute || p.isDefaultGateway === true;
-    this.assignsAddresses = ipam.hasAddresses;
-
-    this.cniConfig = cniConfigList(this.name, p.cniVersion ?? '0.4.0', [
-      bridgePlugin(p, ipam.config),
-      ...chainedPlugins(p),
-    ]);
-    validateCniVersion(this, p.cniVersion);
-    // The name (possibly generated) is only known once the object exists, and the config repeats it.
-    this.apiObject.addJsonPatch(JsonPatch.add('/spec', { config: this.cniConfig }));
-    if (p.requireBridgeOnNode) {
-      this.apiObject.metadata.addAnnotation(RESOURCE_NAME_ANNOTATION, `bridge.network.kubevirt.io/${p.bridge}`);
-    }
-    setSyncWave(this.apiObject, SyncWaves.NETWORK);
-
-    this._segment = origin ? origin._segment : new Segment(p.bridge, p.vlan ?? (p.vlanTrunk ? undefined : 0), this);
-    NetworkPlan.of(this).register({
-      network: this,
-      segment: this._segment,
+    const written = writeAttachment(this, {
+      props: p,
+      ipam: p.ipam ?? Ipam.none(),
+      mtu: p.mtu,
+      poolOwner: origin ? { namespace: origin.namespace, name: origin.name } : undefined,
+      plugin: (ipam) => bridgePlugin(p, ipam),
+      chained: chainedPlugins(p),
+      validate: (ipam) => validateL3(this, p, ipam),
+      segment: origin ? origin._segment : (self) => new Segment(bridge, p.vlan ?? (p.vlanTrunk ? undefined : 0), self),
       checksVlan: p.vlanTrunk === undefined,
-      ranges: ipam.ranges,
+      trunkVlans: p.vlanTrunk?.map((t) => [t.minId, t.maxId] as const),
     });
+    if (p.requireBridgeOnNode) {
+      written.apiObject.metadata.addAnnotation(RESOURCE_NAME_ANNOTATION, `bridge.network.kubevirt.io/${bridge}`);
+    }
+    this.apiObject = written.apiObject;
+    this.name = written.name;
+    this.namespace = written.namespace;
+    this.reference = `${this.namespace}/${this.name}`;
+    this.cniConfig = written.cniConfig;
+    this._segment = written.segment;
+    this.bridge = bridge;
+    this.vlan = p.vlan;
+    this.providesDefaultRoute = written.ipam.providesDefaultRoute || p.isDefaultGateway === true;
+    this.assignsAddresses = written.ipam.hasAddresses;
   }
 
   /**
@@ -327,12 +290,6 @@ function validateVlans(scope: Construct, p: BridgeNetworkProps) {
 }
 
 function validateL3(scope: Construct, p: BridgeNetworkProps, ipam: RenderedIpam) {
-  if (p.mtu !== undefined) {
-    const ipv6 = ipam.ranges.some((r) => r.block.family === 6);
-    const min = ipv6 ? MTU_MIN_IPV6 : MTU_MIN;
-    check(Number.isInteger(p.mtu) && p.mtu >= min && p.mtu <= MTU_MAX, scope, 'mtu', p.mtu,
-      `must be an integer from ${min} to ${MTU_MAX}${ipv6 ? ' (IPv6 needs at least 1280)' : ''}`);
-  }
   if (p.disableContainerInterface) {
     check(p.ipam === undefined || p.ipam.ipamType === undefined, scope, 'disableContainerInterface', true, 'cannot be combined with IPAM: a down interface cannot hold addresses (use Ipam.none())');
   }
@@ -342,11 +299,6 @@ function validateL3(scope: Construct, p: BridgeNetworkProps, ipam: RenderedIpam)
   if (p.ipMasqBackend !== undefined) {
     check(p.ipMasq === true, scope, 'ipMasqBackend', p.ipMasqBackend, 'only applies with ipMasq: true');
   }
-}
-
-function validateCniVersion(scope: Construct, version: string | undefined) {
-  if (version === undefined) return;
-  check(['0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'].includes(version), scope, 'cniVersion', version, 'must be a CNI spec version: 0.3.0, 0.3.1, 0.4.0, 1.0.0 or 1.1.0');
 }
 
 function bridgePlugin(p: BridgeNetworkProps, ipam: Record<string, any>): Record<string, any> {

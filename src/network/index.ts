@@ -2,3 +2,6 @@ export * from './attachment';
 export * from './cni';
 export * from './ipam';
 export * from './bridge-network';
+export * from './macvlan-network';
+export * from './node-bridge-policy';
+export * from './shared-ceph-network';

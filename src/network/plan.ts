@@ -22,6 +22,8 @@ export interface NetworkRegistration {
   /** Whether the segment is keyed by (device, vlan) for VLAN conflicts (false for trunk-only ports). */
   readonly checksVlan: boolean;
   readonly ranges: PlannedRange[];
+  /** VLAN intervals carried tagged (trunk ports). */
+  readonly trunkVlans?: ReadonlyArray<readonly [number, number]>;
   /** The tenant (namespace owner) the network belongs to, when it belongs to one. */
   tenant?: string;
 }
