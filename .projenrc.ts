@@ -71,6 +71,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     transformOptions: { isolatedModules: true },
   },
   eslintOptions: {
+    // Lint test/, examples/, ... with the dev tsconfig: the default project service only finds tsconfig.json
+    // (src only) and fails on every other file with "was not found by the project service".
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
     dirs: ['src'],
     devdirs: ['test', 'examples', 'bench', 'scripts'],
     fileExtensions: ['.ts'],
