@@ -67,9 +67,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       testTimeout: 120_000,
     },
   },
-  tsJestOptions: {
-    transformOptions: { isolatedModules: true },
-  },
   eslintOptions: {
     // Lint test/, examples/, ... with the dev tsconfig: the default project service only finds tsconfig.json
     // (src only) and fails on every other file with "was not found by the project service".

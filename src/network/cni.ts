@@ -82,7 +82,10 @@ export interface FirewallOptions {
   readonly backend?: FirewallBackend;
 }
 
-/** Serializes a CNI configuration list with a stable key order (the order of the object literals). */
+/**
+ * Serializes a CNI configuration list with a stable key order (the order of the object literals), indented
+ * so that the YAML shows it as a block a reviewer can diff line by line.
+ */
 export function cniConfigList(name: string, cniVersion: string, plugins: Array<Record<string, any>>): string {
-  return JSON.stringify({ cniVersion, name, plugins });
+  return JSON.stringify({ cniVersion, name, plugins }, undefined, 2);
 }
