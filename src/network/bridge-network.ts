@@ -5,7 +5,7 @@ import { AttachmentKind, INetworkAttachment, NetworkAttachmentProps } from './at
 import { FirewallBackend, FirewallOptions, isAccessVlan, isTrunkVlan, TuningOptions, VlanTrunk } from './cni';
 import { RenderedIpam } from './internal';
 import { Ipam } from './ipam';
-import { writeAttachment } from './nad';
+import { AttachmentSpec, writeAttachment } from './nad';
 import { Segment } from './plan';
 
 /** The annotation that makes Multus request a node resource, so pods land only where the bridge exists. */
@@ -204,36 +204,11 @@ export class BridgeNetwork extends Construct implements INetworkAttachment {
   constructor(scope: Construct, id: string, props: BridgeNetworkProps) {
     super(scope, id);
     const origin = props.shareSegmentWith;
-    if (origin) {
-      for (const key of ['bridge', 'vlan', 'vlanTrunk', 'mtu'] as const) {
-        if (props[key] !== undefined) {
-          fail(this, key, props[key], `cannot be set together with shareSegmentWith: it comes from ${origin.node.path}`);
-        }
-      }
-    }
-    const p: BridgeNetworkProps = origin
-      ? { ...props, bridge: origin._props.bridge, vlan: origin._props.vlan, vlanTrunk: origin._props.vlanTrunk, mtu: origin._props.mtu, ipam: props.ipam ?? origin._props.ipam }
-      : props;
+    const { props: p, spec } = bridgeAttachmentSpec(this, props, origin);
     this._props = p;
-    if (p.bridge === undefined) fail(this, 'bridge', p.bridge, 'is required: name the Linux bridge on the nodes, e.g. "br1"');
-    const bridge = p.bridge;
-    validateInterfaceName(this, 'bridge', bridge);
-    validateVlans(this, p);
-
-    const written = writeAttachment(this, {
-      props: p,
-      ipam: p.ipam ?? Ipam.none(),
-      mtu: p.mtu,
-      poolOwner: origin ? { namespace: origin.namespace, name: origin.name } : undefined,
-      plugin: (ipam) => bridgePlugin(p, ipam),
-      chained: chainedPlugins(p),
-      validate: (ipam) => validateL3(this, p, ipam),
-      segment: origin ? origin._segment : (self) => new Segment(bridge, p.vlan ?? (p.vlanTrunk ? undefined : 0), self),
-      checksVlan: p.vlanTrunk === undefined,
-      trunkVlans: p.vlanTrunk?.map((t) => [t.minId, t.maxId] as const),
-    });
+    const written = writeAttachment(this, spec);
     if (p.requireBridgeOnNode) {
-      written.apiObject.metadata.addAnnotation(RESOURCE_NAME_ANNOTATION, `bridge.network.kubevirt.io/${bridge}`);
+      written.apiObject.metadata.addAnnotation(RESOURCE_NAME_ANNOTATION, `bridge.network.kubevirt.io/${p.bridge}`);
     }
     this.apiObject = written.apiObject;
     this.name = written.name;
@@ -241,7 +216,7 @@ export class BridgeNetwork extends Construct implements INetworkAttachment {
     this.reference = `${this.namespace}/${this.name}`;
     this.cniConfig = written.cniConfig;
     this._segment = written.segment;
-    this.bridge = bridge;
+    this.bridge = p.bridge!;
     this.vlan = p.vlan;
     this.providesDefaultRoute = written.ipam.providesDefaultRoute || p.isDefaultGateway === true;
     this.assignsAddresses = written.ipam.hasAddresses;
@@ -263,6 +238,42 @@ export class BridgeNetwork extends Construct implements INetworkAttachment {
       shareSegmentWith: this,
     });
   }
+}
+
+/**
+ * Validates bridge network props (resolving a shared segment) and builds what the NAD writer needs. Used by
+ * BridgeNetwork and by networks that are rendered without a NAD of their own (Gardener tenant networks).
+ */
+export function bridgeAttachmentSpec(scope: Construct, props: BridgeNetworkProps, origin?: BridgeNetwork): { props: BridgeNetworkProps; spec: AttachmentSpec } {
+  if (origin) {
+    for (const key of ['bridge', 'vlan', 'vlanTrunk', 'mtu'] as const) {
+      if (props[key] !== undefined) {
+        fail(scope, key, props[key], `cannot be set together with shareSegmentWith: it comes from ${origin.node.path}`);
+      }
+    }
+  }
+  const p: BridgeNetworkProps = origin
+    ? { ...props, bridge: origin._props.bridge, vlan: origin._props.vlan, vlanTrunk: origin._props.vlanTrunk, mtu: origin._props.mtu, ipam: props.ipam ?? origin._props.ipam }
+    : props;
+  if (p.bridge === undefined) fail(scope, 'bridge', p.bridge, 'is required: name the Linux bridge on the nodes, e.g. "br1"');
+  const bridge = p.bridge;
+  validateInterfaceName(scope, 'bridge', bridge);
+  validateVlans(scope, p);
+  return {
+    props: p,
+    spec: {
+      props: p,
+      ipam: p.ipam ?? Ipam.none(),
+      mtu: p.mtu,
+      poolOwner: origin ? { namespace: origin.namespace, name: origin.name } : undefined,
+      plugin: (ipam) => bridgePlugin(p, ipam),
+      chained: chainedPlugins(p),
+      validate: (ipam) => validateL3(scope, p, ipam),
+      segment: origin ? origin._segment : (self) => new Segment(bridge, p.vlan ?? (p.vlanTrunk ? undefined : 0), self),
+      checksVlan: p.vlanTrunk === undefined,
+      trunkVlans: p.vlanTrunk?.map((t) => [t.minId, t.maxId] as const),
+    },
+  };
 }
 
 /** Linux interface names: 1-15 characters, no '/', whitespace or ':'. */

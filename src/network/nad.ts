@@ -41,24 +41,30 @@ export interface WrittenAttachment {
 
 const CNI_VERSIONS = ['0.3.0', '0.3.1', '0.4.0', '1.0.0', '1.1.0'];
 
+/** The identity of a network: the NetworkAttachmentDefinition that is, or will be, written for it. */
+export interface AttachmentIdentity {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/** What rendering a network produces, whether or not this app writes its NAD. */
+export interface RenderedAttachment {
+  readonly cniConfig: string;
+  readonly ipam: RenderedIpam;
+  readonly segment: Segment;
+}
+
 /**
- * Writes a NetworkAttachmentDefinition for `scope`: validates the common settings, renders the CNI
- * configuration list and registers the network with the app-wide plan. One place for what every
- * Multus network of this library does.
+ * Validates the common settings of a network, renders its CNI configuration list and registers it with the
+ * app-wide plan. One place for what every Multus network of this library does, with or without a NAD.
  */
-export function writeAttachment(scope: Construct, spec: AttachmentSpec): WrittenAttachment {
+export function renderAttachment(scope: Construct, spec: AttachmentSpec, identity: AttachmentIdentity): RenderedAttachment {
   const p = spec.props;
-  const namespace = resolveNamespace(scope, p.namespace);
   if (p.cniVersion !== undefined) {
     check(CNI_VERSIONS.includes(p.cniVersion), scope, 'cniVersion', p.cniVersion, `must be a CNI spec version: ${CNI_VERSIONS.join(', ')}`);
   }
-  const apiObject = new NetworkAttachmentDefinition(scope, 'Resource', {
-    metadata: metadata({ name: p.name, namespace, labels: p.labels }),
-  });
-  const name = requireDns1123Subdomain(scope, 'name', apiObject.name);
-  const owner = spec.poolOwner ?? { namespace, name };
+  const owner = spec.poolOwner ?? identity;
   const ipam = spec.ipam._render({ scope, namespace: owner.namespace, name: owner.name });
-
   if (spec.mtu !== undefined) {
     const ipv6 = ipam.ranges.some((r) => r.block.family === 6);
     const min = ipv6 ? MTU_MIN_IPV6 : MTU_MIN;
@@ -66,13 +72,23 @@ export function writeAttachment(scope: Construct, spec: AttachmentSpec): Written
       `must be an integer from ${min} to ${MTU_MAX}${ipv6 ? ' (IPv6 needs at least 1280)' : ''}`);
   }
   spec.validate?.(ipam);
-
-  const cniConfig = cniConfigList(name, p.cniVersion ?? '0.4.0', [spec.plugin(ipam.config), ...spec.chained]);
-  // The name (possibly generated) is only known once the object exists, and the config repeats it.
-  apiObject.addJsonPatch(JsonPatch.add('/spec', { config: cniConfig }));
-  setSyncWave(apiObject, SyncWaves.NETWORK);
-
+  const cniConfig = cniConfigList(identity.name, p.cniVersion ?? '0.4.0', [spec.plugin(ipam.config), ...spec.chained]);
   const segment = typeof spec.segment === 'function' ? spec.segment(scope) : spec.segment;
   NetworkPlan.of(scope).register({ network: scope, segment, checksVlan: spec.checksVlan, ranges: ipam.ranges, trunkVlans: spec.trunkVlans });
-  return { apiObject, name, namespace, cniConfig, ipam, segment };
+  return { cniConfig, ipam, segment };
+}
+
+/** Writes the NetworkAttachmentDefinition of `scope` and renders its configuration into it. */
+export function writeAttachment(scope: Construct, spec: AttachmentSpec): WrittenAttachment {
+  const p = spec.props;
+  const namespace = resolveNamespace(scope, p.namespace);
+  const apiObject = new NetworkAttachmentDefinition(scope, 'Resource', {
+    metadata: metadata({ name: p.name, namespace, labels: p.labels }),
+  });
+  const name = requireDns1123Subdomain(scope, 'name', apiObject.name);
+  const rendered = renderAttachment(scope, spec, { name, namespace });
+  // The name (possibly generated) is only known once the object exists, and the config repeats it.
+  apiObject.addJsonPatch(JsonPatch.add('/spec', { config: rendered.cniConfig }));
+  setSyncWave(apiObject, SyncWaves.NETWORK);
+  return { apiObject, name, namespace, ...rendered };
 }

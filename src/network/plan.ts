@@ -51,6 +51,7 @@ export class NetworkPlan extends Construct {
   }
 
   private readonly networks: NetworkRegistration[] = [];
+  private readonly byNetwork = new Map<IConstruct, NetworkRegistration>();
   private readonly bridges: NodeBridgeRegistration[] = [];
   private problems?: Map<IConstruct, string[]>;
 
@@ -60,6 +61,7 @@ export class NetworkPlan extends Construct {
 
   public register(registration: NetworkRegistration): void {
     this.networks.push(registration);
+    this.byNetwork.set(registration.network, registration);
     this.problems = undefined;
     registration.network.node.addValidation({ validate: () => this.problemsOf(registration.network) });
   }
@@ -68,6 +70,11 @@ export class NetworkPlan extends Construct {
     this.bridges.push(registration);
     this.problems = undefined;
     registration.policy.node.addValidation({ validate: () => this.problemsOf(registration.policy) });
+  }
+
+  /** The registration of `network`, if it registered. */
+  public registrationOf(network: IConstruct): NetworkRegistration | undefined {
+    return this.byNetwork.get(network);
   }
 
   /** Every registered network, in registration order. */
@@ -106,8 +113,10 @@ export class NetworkPlan extends Construct {
       } else if (first.segment !== r.segment) {
         const vlan = r.segment.vlan ?? 'untagged';
         report(r.network, problem('vlan', vlan,
-          `on bridge ${JSON.stringify(r.segment.device)} is already used by network ${first.network.node.path}: `
-          + 'two networks on one VLAN of one bridge share a layer-2 segment; pick another VLAN, or share the network with shareInto()'));
+          `on bridge ${JSON.stringify(r.segment.device)} is already used by network ${describe(first)}: `
+          + (tenantsDiffer(first, r)
+            ? 'two tenants never share a VLAN on one bridge'
+            : 'two networks on one VLAN of one bridge share a layer-2 segment; pick another VLAN, or share the network with shareInto()')));
       }
     }
   }
@@ -136,11 +145,13 @@ export class NetworkPlan extends Construct {
         const other = reach.range.block;
         const sameSegment = reach.r.segment === item.r.segment;
         report(item.r.network, problem('range', block.cidr,
-          `overlaps ${JSON.stringify(other.cidr)} of network ${reach.r.network.node.path}`
+          `overlaps ${JSON.stringify(other.cidr)} of network ${describe(reach.r)}`
           + ` (first shared address ${formatAddress(block.family, block.first > other.first ? block.first : other.first)}): `
           + (sameSegment
             ? 'networks that share a segment must use the same range and network name to share one pool'
-            : 'address ranges of different networks must not overlap')));
+            : tenantsDiffer(reach.r, item.r)
+              ? 'two tenants never share an address range'
+              : 'address ranges of different networks must not overlap')));
       }
       if (!reach || reach.range.block.family !== block.family || block.last > reach.range.block.last) reach = item;
     }
@@ -166,4 +177,12 @@ export class NetworkPlan extends Construct {
       }
     }
   }
+}
+
+function describe(r: NetworkRegistration): string {
+  return r.tenant === undefined ? r.network.node.path : `${r.network.node.path} of tenant ${JSON.stringify(r.tenant)}`;
+}
+
+function tenantsDiffer(a: NetworkRegistration, b: NetworkRegistration): boolean {
+  return a.tenant !== undefined && b.tenant !== undefined && a.tenant !== b.tenant;
 }

@@ -1,0 +1,2 @@
+export * from './isolated-tenant';
+export * from './kubevirt-shoot';

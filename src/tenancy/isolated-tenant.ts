@@ -1,0 +1,355 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
+import { check, fail } from '../core/errors';
+import { requireDns1123Label } from '../core/names';
+import { setSyncWave, SyncWaves } from '../core/objects';
+import { parseBytes, parseMillicores } from '../core/quantity';
+import { MultiNetworkPolicy } from '../imports/k8s.cni.cncf.io';
+import { INetworkAttachment } from '../network/attachment';
+import { BridgeNetwork, BridgeNetworkProps } from '../network/bridge-network';
+import { TenantPlan } from './tenant-plan';
+
+/** The label that marks a tenant's namespace and objects. */
+export const TENANT_LABEL = 'kubevirt.cdk8s.io/tenant';
+
+/**
+ * A network owned by one tenant.
+ */
+export interface TenantNetworkProps extends BridgeNetworkProps {
+  /**
+   * Whether this network replaces the pod network of the tenant's VMs (full isolation). A tenant has
+   * exactly one default network.
+   * @default false
+   */
+  readonly isDefault?: boolean;
+}
+
+/**
+ * Who administers a tenant.
+ */
+export class TenantSubject {
+  /** A user. */
+  public static user(name: string): TenantSubject {
+    return new TenantSubject('User', name);
+  }
+
+  /** A group. */
+  public static group(name: string): TenantSubject {
+    return new TenantSubject('Group', name);
+  }
+
+  /** A service account. */
+  public static serviceAccount(namespace: string, name: string): TenantSubject {
+    return new TenantSubject('ServiceAccount', name, namespace);
+  }
+
+  private constructor(
+    /** `User`, `Group` or `ServiceAccount`. */
+    public readonly kind: string,
+    /** Name of the subject. */
+    public readonly name: string,
+    /** Namespace, for a service account. */
+    public readonly namespace?: string) {}
+
+  /** @internal */
+  public _render(): k8s.Subject {
+    return this.kind === 'ServiceAccount'
+      ? { kind: this.kind, name: this.name, namespace: this.namespace }
+      : { kind: this.kind, name: this.name, apiGroup: 'rbac.authorization.k8s.io' };
+  }
+}
+
+/**
+ * How much a tenant may use.
+ */
+export interface TenantQuota {
+  /**
+   * Total CPU requests of the namespace (VMs and CDI pods), e.g. `64`.
+   * @default - unlimited
+   */
+  readonly cpu?: string;
+  /**
+   * Total memory requests, e.g. `256Gi`.
+   * @default - unlimited
+   */
+  readonly memory?: string;
+  /**
+   * Total storage requested by PersistentVolumeClaims (VM disks), e.g. `2Ti`.
+   * @default - unlimited
+   */
+  readonly storage?: string;
+  /**
+   * Number of VirtualMachines.
+   * @default - unlimited
+   */
+  readonly virtualMachines?: number;
+  /**
+   * Number of PersistentVolumeClaims.
+   * @default - unlimited
+   */
+  readonly persistentVolumeClaims?: number;
+}
+
+/**
+ * An isolated tenant.
+ */
+export interface IsolatedTenantProps {
+  /** Name of the tenant; also its namespace unless `namespace` is given. */
+  readonly name: string;
+  /**
+   * Namespace of the tenant.
+   * @default - the tenant's name
+   */
+  readonly namespace?: string;
+  /**
+   * The tenant's default network: its VMs use it instead of the pod network. The tenant owns it:
+   * no other tenant may use its VLAN, range or NetworkAttachmentDefinition.
+   */
+  readonly defaultNetwork: TenantNetworkProps;
+  /**
+   * Shared networks the tenant's VMs may attach to besides their own (e.g. a `SharedCephNetwork`).
+   * @default - none
+   */
+  readonly sharedNetworks?: INetworkAttachment[];
+  /**
+   * DNS servers for the tenant's VMs, which have no cluster DNS on a Multus default network.
+   * @default - none: VMs need DNS from their default network (DHCP) or an explicit acknowledgement
+   */
+  readonly dnsServers?: string[];
+  /**
+   * DNS search domains for the tenant's VMs.
+   * @default - none
+   */
+  readonly dnsSearches?: string[];
+  /**
+   * Resource quota of the namespace.
+   * @default - no ResourceQuota
+   */
+  readonly quota?: TenantQuota;
+  /**
+   * Default CPU request of containers that set none (CDI importer and clone pods), so they fit the quota.
+   * @default '100m'
+   */
+  readonly defaultCpuRequest?: string;
+  /**
+   * Default memory request of containers that set none.
+   * @default '128Mi'
+   */
+  readonly defaultMemoryRequest?: string;
+  /**
+   * Who administers the tenant's VMs, disks and services (not its networks or quotas).
+   * @default - nobody: only cluster administrators
+   */
+  readonly admins?: TenantSubject[];
+}
+
+/**
+ * The talk's full isolation for one tenant: a namespace whose VMs use the tenant's own Multus networks as
+ * their default network and never touch the pod network, may attach to granted shared networks (storage),
+ * and nothing else. Writes the Namespace, the tenant's NetworkAttachmentDefinitions, ResourceQuota and
+ * LimitRange, a tenant-admin Role that cannot change networks, NetworkPolicy and MultiNetworkPolicies that
+ * keep other namespaces out, and checks app-wide that no two tenants share a VLAN, a range or a network.
+ */
+export class IsolatedTenant extends Construct {
+  /** Name of the tenant. */
+  public readonly tenantName: string;
+  /** Namespace of the tenant. */
+  public readonly namespace: string;
+  /** The tenant's default network. */
+  public readonly defaultNetwork: BridgeNetwork;
+  /** The Namespace object. */
+  public readonly namespaceObject: ApiObject;
+  /** DNS servers given to VMs. */
+  public readonly dnsServers: string[];
+  /** DNS search domains given to VMs. */
+  public readonly dnsSearches: string[];
+
+  private readonly ownNetworks: BridgeNetwork[] = [];
+  private readonly shared: INetworkAttachment[] = [];
+
+  constructor(scope: Construct, id: string, props: IsolatedTenantProps) {
+    super(scope, id);
+    this.tenantName = requireDns1123Label(this, 'name', props.name);
+    this.namespace = requireDns1123Label(this, 'namespace', props.namespace ?? props.name);
+    this.dnsServers = [...(props.dnsServers ?? [])];
+    this.dnsSearches = [...(props.dnsSearches ?? [])];
+    TenantPlan.of(this).registerTenant(this);
+
+    const labels = { [TENANT_LABEL]: this.tenantName };
+    this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: this.namespace, labels } });
+    setSyncWave(this.namespaceObject, SyncWaves.NAMESPACE);
+
+    if (props.defaultNetwork.isDefault === false) {
+      fail(this, 'defaultNetwork.isDefault', false, 'must not be false: this is the tenant\'s default network');
+    }
+    this.defaultNetwork = this.addNetwork('DefaultNetwork', { ...props.defaultNetwork, isDefault: true });
+    for (const net of props.sharedNetworks ?? []) this.grantSharedNetwork(net);
+
+    this.writeQuota(props, labels);
+    this.writeAdminRole(props.admins ?? [], labels);
+    this.writeNetworkPolicy(labels);
+  }
+
+  /** Networks the tenant owns, default first. */
+  public get networks(): INetworkAttachment[] {
+    return [...this.ownNetworks];
+  }
+
+  /** Shared networks granted to the tenant. */
+  public get sharedNetworks(): INetworkAttachment[] {
+    return [...this.shared];
+  }
+
+  /**
+   * Adds a network owned by the tenant, in the tenant's namespace, with MAC spoof checking on by default
+   * (a tenant VM must not impersonate another's MAC).
+   */
+  public addNetwork(id: string, props: TenantNetworkProps): BridgeNetwork {
+    if (props.namespace !== undefined && props.namespace !== this.namespace) {
+      fail(this, `${id}.namespace`, props.namespace, `must be the tenant's namespace ${JSON.stringify(this.namespace)} (or left out)`);
+    }
+    if (props.isDefault && this.ownNetworks.length > 0) {
+      fail(this, `${id}.isDefault`, true, `is taken: the tenant's default network is ${this.ownNetworks[0].reference}`);
+    }
+    const { isDefault: _ignored, ...rest } = props;
+    const net = new BridgeNetwork(this, id, {
+      macSpoofCheck: true,
+      ...rest,
+      namespace: this.namespace,
+      labels: { ...(props.labels ?? {}), [TENANT_LABEL]: this.tenantName },
+    });
+    this.ownNetworks.push(net);
+    TenantPlan.of(this).registerNetwork(this, net);
+    this.writeMultiNetworkPolicy(net);
+    return net;
+  }
+
+  /** Lets the tenant's VMs attach to a shared network (e.g. the storage network). */
+  public grantSharedNetwork(network: INetworkAttachment): void {
+    if (this.shared.some((n) => n.reference === network.reference)) return;
+    this.shared.push(network);
+  }
+
+  /**
+   * Whether a VM of this tenant may attach to `network`: its own networks and the granted shared ones.
+   */
+  public mayAttach(network: INetworkAttachment): boolean {
+    return this.ownNetworks.some((n) => n.reference === network.reference)
+      || this.shared.some((n) => n.reference === network.reference);
+  }
+
+  private writeQuota(props: IsolatedTenantProps, labels: { [k: string]: string }) {
+    const cpuDefault = props.defaultCpuRequest ?? '100m';
+    const memDefault = props.defaultMemoryRequest ?? '128Mi';
+    parseMillicores(this, 'defaultCpuRequest', cpuDefault);
+    parseBytes(this, 'defaultMemoryRequest', memDefault);
+    const q = props.quota;
+    if (q) {
+      const hard: { [k: string]: k8s.Quantity } = {};
+      if (q.cpu !== undefined) {
+        parseMillicores(this, 'quota.cpu', q.cpu);
+        hard['requests.cpu'] = k8s.Quantity.fromString(q.cpu);
+      }
+      if (q.memory !== undefined) {
+        parseBytes(this, 'quota.memory', q.memory);
+        hard['requests.memory'] = k8s.Quantity.fromString(q.memory);
+      }
+      if (q.storage !== undefined) {
+        parseBytes(this, 'quota.storage', q.storage);
+        hard['requests.storage'] = k8s.Quantity.fromString(q.storage);
+      }
+      for (const [field, key, value] of [
+        ['quota.virtualMachines', 'count/virtualmachines.kubevirt.io', q.virtualMachines],
+        ['quota.persistentVolumeClaims', 'persistentvolumeclaims', q.persistentVolumeClaims],
+      ] as const) {
+        if (value === undefined) continue;
+        check(Number.isInteger(value) && value >= 0, this, field, value, 'must be a whole number >= 0');
+        hard[key] = k8s.Quantity.fromNumber(value);
+      }
+      check(Object.keys(hard).length > 0, this, 'quota', q, 'must limit at least one resource');
+      const quota = new k8s.KubeResourceQuota(this, 'Quota', {
+        metadata: { name: 'tenant-quota', namespace: this.namespace, labels },
+        spec: { hard },
+      });
+      setSyncWave(quota, SyncWaves.NAMESPACE);
+    }
+    // With a quota on requests, pods without requests are refused; CDI's importer and clone pods set none.
+    const limits = new k8s.KubeLimitRange(this, 'Limits', {
+      metadata: { name: 'tenant-defaults', namespace: this.namespace, labels },
+      spec: {
+        limits: [{
+          type: 'Container',
+          defaultRequest: { cpu: k8s.Quantity.fromString(cpuDefault), memory: k8s.Quantity.fromString(memDefault) },
+        }],
+      },
+    });
+    setSyncWave(limits, SyncWaves.NAMESPACE);
+  }
+
+  private writeAdminRole(admins: TenantSubject[], labels: { [k: string]: string }) {
+    const all = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
+    const read = ['get', 'list', 'watch'];
+    // Everything a tenant needs to run VMs, and nothing that would let it leave its networks or quota:
+    // NetworkAttachmentDefinitions, (Multi)NetworkPolicies, quotas and RBAC are read-only or absent.
+    const role = new k8s.KubeRole(this, 'AdminRole', {
+      metadata: { name: 'tenant-admin', namespace: this.namespace, labels },
+      rules: [
+        { apiGroups: ['kubevirt.io'], resources: ['virtualmachines', 'virtualmachineinstances', 'virtualmachineinstancemigrations'], verbs: all },
+        {
+          apiGroups: ['subresources.kubevirt.io'],
+          resources: ['virtualmachines/start', 'virtualmachines/stop', 'virtualmachines/restart', 'virtualmachines/migrate',
+            'virtualmachineinstances/console', 'virtualmachineinstances/vnc', 'virtualmachineinstances/pause', 'virtualmachineinstances/unpause'],
+          verbs: ['get', 'update'],
+        },
+        { apiGroups: ['instancetype.kubevirt.io'], resources: ['virtualmachineinstancetypes', 'virtualmachinepreferences'], verbs: all },
+        { apiGroups: ['cdi.kubevirt.io'], resources: ['datavolumes', 'datasources'], verbs: all },
+        { apiGroups: ['upload.cdi.kubevirt.io'], resources: ['uploadtokenrequests'], verbs: ['create'] },
+        { apiGroups: [''], resources: ['persistentvolumeclaims', 'services', 'secrets', 'configmaps'], verbs: all },
+        { apiGroups: [''], resources: ['pods', 'events'], verbs: read },
+        { apiGroups: ['k8s.cni.cncf.io'], resources: ['network-attachment-definitions'], verbs: read },
+      ],
+    });
+    setSyncWave(role, SyncWaves.NAMESPACE);
+    if (admins.length === 0) return;
+    const binding = new k8s.KubeRoleBinding(this, 'AdminBinding', {
+      metadata: { name: 'tenant-admin', namespace: this.namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'tenant-admin' },
+      subjects: admins.map((a) => a._render()),
+    });
+    setSyncWave(binding, SyncWaves.NAMESPACE);
+  }
+
+  /** On the pod network (for VMs explicitly opened to it), only the tenant's own pods may connect. */
+  private writeNetworkPolicy(labels: { [k: string]: string }) {
+    const policy = new k8s.KubeNetworkPolicy(this, 'PodNetworkPolicy', {
+      metadata: { name: 'tenant-isolation', namespace: this.namespace, labels },
+      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] },
+    });
+    setSyncWave(policy, SyncWaves.NETWORK);
+  }
+
+  /** On a tenant network, only the tenant's own pods may connect (defence in depth beside the VLAN). */
+  private writeMultiNetworkPolicy(net: BridgeNetwork) {
+    const policy = new MultiNetworkPolicy(this, `${net.node.id}Policy`, {
+      metadata: {
+        name: `${net.name}-tenant-only`,
+        namespace: this.namespace,
+        labels: { [TENANT_LABEL]: this.tenantName },
+        annotations: { 'k8s.v1.cni.cncf.io/policy-for': net.reference },
+      },
+      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] },
+    });
+    setSyncWave(policy, SyncWaves.NETWORK);
+  }
+
+  /** @internal */
+  public _isOwnNetwork(network: INetworkAttachment): boolean {
+    return this.ownNetworks.some((n) => n.reference === network.reference);
+  }
+}
+
+/** The tenant that `scope` belongs to, if any. */
+export function tenantOf(scope: IConstruct): IsolatedTenant | undefined {
+  return scope.node.scopes.reverse().find((s): s is IsolatedTenant => s instanceof IsolatedTenant);
+}
