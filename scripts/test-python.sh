@@ -46,6 +46,7 @@ echo "test-python: wheel $(basename "$WHEEL")"
 # Versions the TypeScript side uses (package.json devDependencies) and the jsii runtime of the packager.
 CONSTRAINTS="$(mktemp)"
 trap 'rm -f "$CONSTRAINTS"' EXIT
+# shellcheck disable=SC2016 # a JavaScript snippet: $ is not for the shell
 node -e '
   const pkg = require("./package.json");
   const dev = pkg.devDependencies || {};
