@@ -215,16 +215,28 @@ describe('custom resources are checked against their CRD', () => {
     expect(messagesOf(pool('zstd'))).toEqual([expect.stringMatching(/^CephBlockPool rook-ceph\/vms: \/spec\/compressionMode: must be one of "none", /)]);
   });
 
-  test('a NetworkAttachmentDefinition config must be a string (its CNI JSON is opaque to the CRD)', () => {
+  test('a NetworkAttachmentDefinition config must be a string holding CNI configuration JSON', () => {
     const nad = (config: unknown) => ({
       apiVersion: 'k8s.cni.cncf.io/v1',
       kind: 'NetworkAttachmentDefinition',
       metadata: { name: 'my-bridge', namespace: 'my-ns' },
       spec: { config },
     });
+    const list = { cniVersion: '0.4.0', name: 'my-bridge', plugins: [{ type: 'bridge', bridge: 'br1', ipam: {} }] };
+    const single = { cniVersion: '0.4.0', type: 'macvlan', master: 'eth1', ipam: {} };
 
-    expect(manifestViolations(nad('{"cniVersion":"0.4.0"}'))).toEqual([]);
-    expect(messagesOf(nad({ cniVersion: '0.4.0' }))).toEqual(['NetworkAttachmentDefinition my-ns/my-bridge: /spec/config: must be string']);
+    expect(manifestViolations(nad(JSON.stringify(list)))).toEqual([]);
+    expect(manifestViolations(nad(JSON.stringify(single)))).toEqual([]);
+    expect(messagesOf(nad(list))).toEqual(['NetworkAttachmentDefinition my-ns/my-bridge: /spec/config: must be string']);
+    expect(messagesOf(nad('{"cniVersion": "0.4.0",}'))).toEqual([
+      expect.stringMatching(/^NetworkAttachmentDefinition my-ns\/my-bridge: \/spec\/config: must be CNI configuration JSON: /),
+    ]);
+    expect(messagesOf(nad(JSON.stringify({ ...list, plugins: [{ bridge: 'br1' }] })))).toEqual([
+      'NetworkAttachmentDefinition my-ns/my-bridge: /spec/config: CNI plugins[0] must be an object with a "type" string',
+    ]);
+    expect(messagesOf(nad(JSON.stringify({ name: 'x', type: 'bridge' })))).toEqual([
+      'NetworkAttachmentDefinition my-ns/my-bridge: /spec/config: CNI configuration must have a "cniVersion" string',
+    ]);
   });
 
   test('a version the CRD does not serve is an error', () => {

@@ -37,6 +37,9 @@
  *   segment for RBAC kinds), `namespace` must be a DNS-1123 label, label keys/values and annotation keys
  *   must follow the apiserver rules.
  *
+ * - NetworkAttachmentDefinition `spec.config`, a string the CRD does not check, must be CNI configuration
+ *   JSON (`cniVersion`, and `type` or a non-empty `plugins` list of objects with `type`).
+ *
  * - The data itself must be JSON: `undefined` members are treated as absent (as `JSON.stringify` does),
  *   but NaN, Infinity, functions, Dates, class instances and so on are errors.
  *
@@ -205,8 +208,49 @@ function checkObject(obj: unknown): Problem[] {
   if ('error' in v) return [{ path: '', message: v.error }];
   problems.push(...v.validate(obj));
   problems.push(...checkMetadata(obj, kind as string, v.checksObjectMeta));
+  problems.push(...(EXTRA_CHECKS[`${apiVersion}/${kind}`]?.(obj) ?? []));
   return problems;
 }
+
+/**
+ * Checks beyond the schema, for fields the CRD leaves opaque. NetworkAttachmentDefinition `spec.config` is a
+ * string the CRD does not look into; Multus parses it as a CNI configuration (a single plugin with `type`, or
+ * a list with `plugins`), so at least that shape is required here. The plugins' own keys are the library's
+ * business (its tests assert them).
+ */
+const EXTRA_CHECKS: Record<string, (obj: Record<string, any>) => Problem[]> = {
+  'k8s.cni.cncf.io/v1/NetworkAttachmentDefinition': obj => {
+    const config: unknown = obj.spec?.config;
+    if (typeof config !== 'string') return [];
+    const at = '/spec/config';
+    let cni: unknown;
+    try {
+      cni = JSON.parse(config);
+    } catch (e) {
+      return [{ path: at, message: `must be CNI configuration JSON: ${(e as Error).message}` }];
+    }
+    if (!isPlainObject(cni)) return [{ path: at, message: 'must be a CNI configuration: a JSON object' }];
+    const problems: Problem[] = [];
+    if (typeof cni.cniVersion !== 'string' || cni.cniVersion === '') {
+      problems.push({ path: at, message: 'CNI configuration must have a "cniVersion" string' });
+    }
+    if (cni.plugins !== undefined) {
+      if (!Array.isArray(cni.plugins) || cni.plugins.length === 0) {
+        problems.push({ path: at, message: 'CNI configuration list must have a non-empty "plugins" array' });
+      } else {
+        cni.plugins.forEach((plugin: unknown, i: number) => {
+          if (!isPlainObject(plugin) || typeof plugin.type !== 'string' || plugin.type === '') {
+            problems.push({ path: at, message: `CNI plugins[${i}] must be an object with a "type" string` });
+          }
+        });
+      }
+      if (typeof cni.name !== 'string' || cni.name === '') problems.push({ path: at, message: 'CNI configuration list must have a "name" string' });
+    } else if (typeof cni.type !== 'string' || cni.type === '') {
+      problems.push({ path: at, message: 'CNI configuration must have a "type" string (single plugin) or "plugins" (list)' });
+    }
+    return problems;
+  },
+};
 
 const API_VERSION = /^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?v[0-9]+(?:(?:alpha|beta)[0-9]+)?$/;
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
