@@ -1,2 +1,3 @@
 export * from './network';
 export * from './tenancy';
+export * from './compute';

@@ -1,0 +1,7 @@
+export * from './options';
+export * from './instancetype';
+export * from './networking';
+export * from './performance';
+export * from './disks';
+export * from './cloud-init';
+export * from './kubevirt-vm';

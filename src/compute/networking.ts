@@ -1,0 +1,250 @@
+import { IConstruct } from 'constructs';
+import { InterfaceBinding, NicModel } from './options';
+import { checkPortName, checkPortNumber } from './rules';
+import { check } from '../core/errors';
+import { parseAddress } from '../core/ip';
+import { isDns1123Subdomain } from '../core/names';
+import { VirtualMachineSpecTemplateSpecDnsConfig } from '../imports/kubevirt.io';
+import { INetworkAttachment } from '../network/attachment';
+
+/**
+ * A port forwarded to the VM (masquerade binding) or exposed by its Service.
+ */
+export class VmPort {
+  /** A TCP port. */
+  public static tcp(port: number, name?: string): VmPort {
+    return new VmPort(port, 'TCP', name);
+  }
+
+  /** A UDP port. */
+  public static udp(port: number, name?: string): VmPort {
+    return new VmPort(port, 'UDP', name);
+  }
+
+  /** SSH: TCP port 22 named `ssh`. */
+  public static ssh(): VmPort {
+    return new VmPort(22, 'TCP', 'ssh');
+  }
+
+  /** Port number (1-65535). */
+  public readonly port: number;
+  /** `TCP` or `UDP`. */
+  public readonly protocol: string;
+  /** Name (an IANA service name). */
+  public readonly name?: string;
+
+  private constructor(port: number, protocol: string, name: string | undefined) {
+    this.port = port;
+    this.protocol = protocol;
+    this.name = name;
+  }
+
+  /** @internal */
+  public _check(scope: IConstruct, field: string): void {
+    checkPortNumber(scope, `${field}.port`, this.port);
+    if (this.name !== undefined) checkPortName(scope, `${field}.name`, this.name);
+  }
+}
+
+/**
+ * Settings of one VM interface.
+ */
+export interface VmInterfaceOptions {
+  /**
+   * Name of the interface and of its network (letters, digits, '-' and '_').
+   * @default - `default` on the pod network; the NetworkAttachmentDefinition's name on a Multus network
+   */
+  readonly name?: string;
+  /**
+   * MAC address of the guest NIC.
+   * @default - chosen by KubeVirt
+   */
+  readonly macAddress?: string;
+  /**
+   * Emulated NIC model.
+   * @default - virtio (KubeVirt's default)
+   */
+  readonly model?: NicModel;
+  /**
+   * PCI address of the guest NIC, e.g. `0000:81:01.0`.
+   * @default - chosen by KubeVirt
+   */
+  readonly pciAddress?: string;
+  /**
+   * Boot from this NIC (PXE) at this position; unique among the VM's disks and NICs.
+   * @default - not bootable
+   */
+  readonly bootOrder?: number;
+}
+
+/**
+ * Settings of the pod network's interface with masquerade binding.
+ */
+export interface MasqueradeInterfaceOptions extends VmInterfaceOptions {
+  /**
+   * Forward only these ports to the guest.
+   * @default - every port is forwarded
+   */
+  readonly ports?: VmPort[];
+}
+
+/**
+ * How the VM attaches to the Kubernetes pod network.
+ */
+export class PodNetwork {
+  /** The pod network behind NAT (masquerade binding): the safe default, live-migratable. */
+  public static masquerade(options: MasqueradeInterfaceOptions = {}): PodNetwork {
+    return new PodNetwork(InterfaceBinding.MASQUERADE, options);
+  }
+
+  /**
+   * The pod network with bridge binding: the guest owns the pod's address. An explicit opt-in, because
+   * clusters that set `permitBridgeInterfaceOnPodNetwork: false` refuse it and it blocks live migration.
+   */
+  public static bridge(options: VmInterfaceOptions = {}): PodNetwork {
+    return new PodNetwork(InterfaceBinding.BRIDGE, options);
+  }
+
+  /** No pod network: the VM has only Multus networks (one of them may be its default network). */
+  public static none(): PodNetwork {
+    return new PodNetwork(undefined, {});
+  }
+
+  /** Binding of the pod interface; undefined when the VM has no pod network. */
+  public readonly binding?: InterfaceBinding;
+  /** @internal */
+  public readonly _options: MasqueradeInterfaceOptions;
+
+  private constructor(binding: InterfaceBinding | undefined, options: MasqueradeInterfaceOptions) {
+    this.binding = binding;
+    this._options = options;
+  }
+
+  /** Whether the VM is on the pod network. */
+  public get attached(): boolean {
+    return this.binding !== undefined;
+  }
+}
+
+/**
+ * Settings of a VM's interface on a Multus network.
+ */
+export interface VmNetworkOptions extends VmInterfaceOptions {
+  /**
+   * Binding of the interface.
+   * @default - `SRIOV` on an SR-IOV network, else `BRIDGE`
+   */
+  readonly binding?: InterfaceBinding;
+  /**
+   * Make this network the VM's default network in place of the pod network (Multus `default: true`):
+   * full isolation from the Kubernetes pod network. The VM then has no pod network.
+   * @default false
+   */
+  readonly isDefault?: boolean;
+  /**
+   * Accept a default network that gives no default route: the VM reaches only its own segment.
+   * @default false - a default network without a route out is an error
+   */
+  readonly acknowledgeNoRouteOut?: boolean;
+  /**
+   * Accept a default network without DNS settings on the VM (`dns`): cluster DNS is not reachable without
+   * the pod network, so the guest gets no working resolver from the pod.
+   * @default false - a default network without `dns` is an error
+   */
+  readonly acknowledgeNoDns?: boolean;
+}
+
+/**
+ * A Multus network a VM attaches to, with the settings of its interface.
+ */
+export interface VmMultusNetwork extends VmNetworkOptions {
+  /** The NetworkAttachmentDefinition: a `BridgeNetwork`, or any other `INetworkAttachment`. */
+  readonly network: INetworkAttachment;
+}
+
+/**
+ * A DNS resolver option (`options` of resolv.conf).
+ */
+export interface VmDnsOption {
+  /** Option name, e.g. `ndots`. */
+  readonly name: string;
+  /**
+   * Option value.
+   * @default - a flag without value
+   */
+  readonly value?: string;
+}
+
+/**
+ * Resolver settings of a VM that does not use cluster DNS.
+ */
+export interface VmDnsConfig {
+  /** Name servers (1 to 3 IP addresses). */
+  readonly nameservers: string[];
+  /**
+   * Search domains (at most 6, 256 characters in all).
+   * @default - none
+   */
+  readonly searches?: string[];
+  /**
+   * Resolver options.
+   * @default - none
+   */
+  readonly options?: VmDnsOption[];
+}
+
+/**
+ * The DNS settings the VM's pod gets, which KubeVirt's DHCP server hands to the guest.
+ */
+export class VmDns {
+  /** Cluster DNS (`ClusterFirst`); reachable only over the pod network. */
+  public static clusterFirst(): VmDns {
+    return new VmDns('ClusterFirst', undefined);
+  }
+
+  /** The node's resolvers (`Default`). */
+  public static node(): VmDns {
+    return new VmDns('Default', undefined);
+  }
+
+  /** Only the given resolvers (`None` with `dnsConfig`): what a VM on an isolated default network needs. */
+  public static custom(config: VmDnsConfig): VmDns {
+    return new VmDns('None', config);
+  }
+
+  /** The pod's `dnsPolicy`. */
+  public readonly policy: string;
+  /** The pod's `dnsConfig`; only with `custom`. */
+  public readonly config?: VmDnsConfig;
+
+  private constructor(policy: string, config: VmDnsConfig | undefined) {
+    this.policy = policy;
+    this.config = config;
+  }
+
+  /**
+   * Checks the resolver settings (kubevirt vmi-create-admitter.go validatePodDNSConfig, a copy of the
+   * Kubernetes pod rules) and renders them.
+   * @internal
+   */
+  public _render(scope: IConstruct): { dnsPolicy: string; dnsConfig?: VirtualMachineSpecTemplateSpecDnsConfig } {
+    const c = this.config;
+    if (!c) return { dnsPolicy: this.policy };
+    const nameservers = c.nameservers ?? [];
+    check(nameservers.length >= 1 && nameservers.length <= 3, scope, 'dns.nameservers', nameservers, 'must list 1 to 3 name servers');
+    nameservers.forEach((ns, i) => check(parseAddress(ns) !== undefined, scope, `dns.nameservers[${i}]`, ns, 'must be an IPv4 or IPv6 address'));
+    const searches = c.searches ?? [];
+    check(searches.length <= 6, scope, 'dns.searches', searches, 'must list at most 6 search domains');
+    searches.forEach((s, i) => check(isDns1123Subdomain(s), scope, `dns.searches[${i}]`, s, 'must be a DNS-1123 subdomain'));
+    check(searches.join(' ').length <= 256, scope, 'dns.searches', searches, 'must have at most 256 characters in all (with a space between domains)');
+    (c.options ?? []).forEach((o, i) => check(typeof o.name === 'string' && o.name.length > 0, scope, `dns.options[${i}].name`, o.name, 'must not be empty'));
+    return {
+      dnsPolicy: this.policy,
+      dnsConfig: {
+        nameservers: [...nameservers],
+        searches: c.searches ? [...c.searches] : undefined,
+        options: c.options?.map((o) => ({ name: o.name, value: o.value })),
+      },
+    };
+  }
+}
