@@ -1,3 +1,5 @@
 export * from './network';
 export * from './tenancy';
+export * from './stacks';
 export * from './compute';
+export * from './storage';

@@ -74,7 +74,7 @@ export function parseCidr(value: string): CidrResult {
   if (!address || address.family !== family) {
     return { error: 'must be a CIDR such as "10.0.0.0/24" or "fd00::/64"' };
   }
-  const size = 1n << BigInt(BITS[family] - prefix);
+  const size = 2n ** BigInt(BITS[family] - prefix);
   const first = (address.value / size) * size;
   if (first !== address.value) {
     const network = `${formatAddress(family, first)}/${prefix}`;

@@ -50,7 +50,14 @@ export function setSyncWave(obj: ApiObject, wave: number): void {
  * Object metadata without undefined keys: cdk8s spreads `metadata` over the generated name, so an explicit
  * `name: undefined` would erase it.
  */
-export function metadata(m: { name?: string; namespace?: string; labels?: { [k: string]: string }; annotations?: { [k: string]: string } }): Record<string, any> {
+export interface MetadataFields {
+  name?: string;
+  namespace?: string;
+  labels?: { [k: string]: string };
+  annotations?: { [k: string]: string };
+}
+
+export function metadata(m: MetadataFields): Record<string, any> {
   const out: Record<string, any> = {};
   for (const [k, v] of Object.entries(m)) if (v !== undefined) out[k] = v;
   return out;

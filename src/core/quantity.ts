@@ -5,7 +5,7 @@ import { fail } from './errors';
 // a signed decimal number followed by a binary suffix, a decimal suffix or a decimal exponent.
 const QUANTITY = /^([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$/;
 
-const BINARY: Record<string, bigint> = { Ki: 1n << 10n, Mi: 1n << 20n, Gi: 1n << 30n, Ti: 1n << 40n, Pi: 1n << 50n, Ei: 1n << 60n };
+const BINARY: Record<string, bigint> = { Ki: 2n ** 10n, Mi: 2n ** 20n, Gi: 2n ** 30n, Ti: 2n ** 40n, Pi: 2n ** 50n, Ei: 2n ** 60n };
 const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
 
 /** An exact rational value: numerator / 10^scale. Enough to compare quantities and test divisibility. */
@@ -58,5 +58,5 @@ export function parseMillicores(scope: IConstruct, field: string, value: string)
   return Number(milli);
 }
 
-export const MEBIBYTE = 1n << 20n;
-export const GIBIBYTE = 1n << 30n;
+export const MEBIBYTE = 2n ** 20n;
+export const GIBIBYTE = 2n ** 30n;

@@ -1,12 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { check, fail } from '../core/errors';
 import { AttachmentKind, INetworkAttachment, NetworkAttachmentProps } from './attachment';
 import { FirewallBackend, FirewallOptions, isAccessVlan, isTrunkVlan, TuningOptions, VlanTrunk } from './cni';
 import { RenderedIpam } from './internal';
 import { Ipam } from './ipam';
 import { AttachmentSpec, writeAttachment } from './nad';
 import { Segment } from './plan';
+import { check, fail } from '../core/errors';
 
 /** The annotation that makes Multus request a node resource, so pods land only where the bridge exists. */
 export const RESOURCE_NAME_ANNOTATION = 'k8s.v1.cni.cncf.io/resourceName';
@@ -227,7 +227,9 @@ export class BridgeNetwork extends Construct implements INetworkAttachment {
    * port settings, on the same bridge, VLAN and address pool.
    */
   public shareInto(scope: Construct, id: string, options: ShareBridgeNetworkOptions = {}): BridgeNetwork {
-    const { bridge: _b, vlan: _v, vlanTrunk: _t, mtu: _m, ipam: _i, name: _n, namespace: _ns, labels: _l, shareSegmentWith: _s, ...rest } = this._props;
+    // Everything but the segment (which shareSegmentWith carries over) and the object's identity.
+    const { bridge: _b, vlan: _v, vlanTrunk: _t, mtu: _m, ipam: _i, ...settings } = this._props;
+    const { name: _n, namespace: _ns, labels: _l, shareSegmentWith: _s, ...rest } = settings;
     return new BridgeNetwork(scope, id, {
       ...rest,
       name: options.name,
@@ -244,7 +246,8 @@ export class BridgeNetwork extends Construct implements INetworkAttachment {
  * Validates bridge network props (resolving a shared segment) and builds what the NAD writer needs. Used by
  * BridgeNetwork and by networks that are rendered without a NAD of their own (Gardener tenant networks).
  */
-export function bridgeAttachmentSpec(scope: Construct, props: BridgeNetworkProps, origin?: BridgeNetwork): { props: BridgeNetworkProps; spec: AttachmentSpec } {
+export function bridgeAttachmentSpec(scope: Construct, props: BridgeNetworkProps, origin?: BridgeNetwork):
+{ props: BridgeNetworkProps; spec: AttachmentSpec } {
   if (origin) {
     for (const key of ['bridge', 'vlan', 'vlanTrunk', 'mtu'] as const) {
       if (props[key] !== undefined) {
@@ -253,7 +256,14 @@ export function bridgeAttachmentSpec(scope: Construct, props: BridgeNetworkProps
     }
   }
   const p: BridgeNetworkProps = origin
-    ? { ...props, bridge: origin._props.bridge, vlan: origin._props.vlan, vlanTrunk: origin._props.vlanTrunk, mtu: origin._props.mtu, ipam: props.ipam ?? origin._props.ipam }
+    ? {
+      ...props,
+      bridge: origin._props.bridge,
+      vlan: origin._props.vlan,
+      vlanTrunk: origin._props.vlanTrunk,
+      mtu: origin._props.mtu,
+      ipam: props.ipam ?? origin._props.ipam,
+    }
     : props;
   if (p.bridge === undefined) fail(scope, 'bridge', p.bridge, 'is required: name the Linux bridge on the nodes, e.g. "br1"');
   const bridge = p.bridge;

@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { fail } from '../core/errors';
 import { PlannedRange, IpamContext, RenderedIpam } from './internal';
+import { fail } from '../core/errors';
 import { blockSize, contains, countRemaining, formatAddress, IpAddress, IpBlock, parseAddress, parseCidr } from '../core/ip';
 
 /**
@@ -225,7 +225,13 @@ function requireCidr(scope: IConstruct, field: string, value: string): IpBlock {
   return r.block;
 }
 
-function renderRoutes(scope: IConstruct, field: string, routes: IpRoute[] | undefined): { routes?: any[]; nextHops: IpAddress[]; defaultRoute: boolean } {
+interface RenderedRoutes {
+  readonly routes?: any[];
+  readonly nextHops: IpAddress[];
+  readonly defaultRoute: boolean;
+}
+
+function renderRoutes(scope: IConstruct, field: string, routes: IpRoute[] | undefined): RenderedRoutes {
   const nextHops: IpAddress[] = [];
   let defaultRoute = false;
   if (!routes || routes.length === 0) return { nextHops, defaultRoute };
@@ -358,7 +364,7 @@ function parseRange(scope: IConstruct, field: string, spec: WhereaboutsRange): P
     // `first-last/prefix`: the CIDR is the prefix around `first` (whereabouts pkg/config).
     const a = requireAddress(scope, `${field}.range`, dash[1]);
     const b = requireAddress(scope, `${field}.range`, dash[2]);
-    const size = 1n << BigInt((a.family === 4 ? 32 : 128) - Number(dash[3]));
+    const size = 2n ** BigInt((a.family === 4 ? 32 : 128) - Number(dash[3]));
     const network = `${formatAddress(a.family, (a.value / size) * size)}/${dash[3]}`;
     block = requireCidr(scope, `${field}.range`, network);
     if (!contains(block, b) || b.value < a.value) {

@@ -1,14 +1,14 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
+import { NetworkAttachmentProps } from './attachment';
+import { cniConfigList, MTU_MAX, MTU_MIN, MTU_MIN_IPV6 } from './cni';
+import { RenderedIpam } from './internal';
+import { Ipam } from './ipam';
+import { NetworkPlan, Segment } from './plan';
 import { check } from '../core/errors';
 import { requireDns1123Subdomain } from '../core/names';
 import { metadata, resolveNamespace, setSyncWave, SyncWaves } from '../core/objects';
 import { NetworkAttachmentDefinition } from '../imports/k8s.cni.cncf.io';
-import { cniConfigList, MTU_MAX, MTU_MIN, MTU_MIN_IPV6 } from './cni';
-import { RenderedIpam } from './internal';
-import { NetworkAttachmentProps } from './attachment';
-import { Ipam } from './ipam';
-import { NetworkPlan, Segment } from './plan';
 
 /** What a network construct asks of the shared NAD writer. */
 export interface AttachmentSpec {

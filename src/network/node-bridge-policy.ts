@@ -1,12 +1,12 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { validateInterfaceName } from './bridge-network';
+import { isTrunkVlan, MTU_MAX, MTU_MIN, VlanTrunk } from './cni';
+import { NetworkPlan } from './plan';
 import { check } from '../core/errors';
 import { requireDns1123Subdomain } from '../core/names';
 import { metadata, setSyncWave, SyncWaves } from '../core/objects';
 import { NodeNetworkConfigurationPolicy, NodeNetworkConfigurationPolicySpecMaxUnavailable } from '../imports/nmstate.io';
-import { validateInterfaceName } from './bridge-network';
-import { isTrunkVlan, MTU_MAX, MTU_MIN, VlanTrunk } from './cni';
-import { NetworkPlan } from './plan';
 
 /**
  * The node side of bridge networks: a Linux bridge on an uplink, created by kubernetes-nmstate.
@@ -104,7 +104,9 @@ export class NodeBridgePolicy extends Construct {
       metadata: metadata({ name }),
       spec: {
         nodeSelector: props.nodeSelector,
-        maxUnavailable: props.maxUnavailable === undefined ? undefined : NodeNetworkConfigurationPolicySpecMaxUnavailable.fromString(props.maxUnavailable),
+        maxUnavailable: props.maxUnavailable === undefined
+          ? undefined
+          : NodeNetworkConfigurationPolicySpecMaxUnavailable.fromString(props.maxUnavailable),
         // Without explicit VLANs, carry exactly what the app's networks on this bridge use (known at synth).
         desiredState: explicit ? iface(explicit) : Lazy.any({ produce: () => iface(usedVlans(plan, props.bridge)) }),
       },

@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
+import { PlannedRange } from './internal';
 import { problem } from '../core/errors';
 import { formatAddress } from '../core/ip';
-import { PlannedRange } from './internal';
 
 /**
  * One layer-2 segment: a bridge and access VLAN (or a macvlan parent), shared by the networks that

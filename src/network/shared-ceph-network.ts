@@ -1,14 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { AttachmentKind, INetworkAttachment } from './attachment';
+import { BridgeNetwork } from './bridge-network';
+import { IpRoute, Ipam, WhereaboutsIpamProps } from './ipam';
+import { MacvlanMode, MacvlanNetwork } from './macvlan-network';
 import { check, fail } from '../core/errors';
 import { parseCidr } from '../core/ip';
 import { requireDns1123Subdomain } from '../core/names';
 import { metadata, resolveNamespace, setSyncWave, SyncWaves } from '../core/objects';
 import { CephCluster } from '../imports/ceph.rook.io';
-import { AttachmentKind, INetworkAttachment } from './attachment';
-import { BridgeNetwork } from './bridge-network';
-import { IpRoute, Ipam, WhereaboutsIpamProps } from './ipam';
-import { MacvlanMode, MacvlanNetwork } from './macvlan-network';
 
 /**
  * How tenant VMs on the shared storage network are kept apart.

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import { TenantPlan } from './tenant-plan';
 import { check, fail } from '../core/errors';
 import { requireDns1123Label } from '../core/names';
 import { setSyncWave, SyncWaves } from '../core/objects';
@@ -8,7 +9,6 @@ import { parseBytes, parseMillicores } from '../core/quantity';
 import { MultiNetworkPolicy } from '../imports/k8s.cni.cncf.io';
 import { INetworkAttachment } from '../network/attachment';
 import { BridgeNetwork, BridgeNetworkProps } from '../network/bridge-network';
-import { TenantPlan } from './tenant-plan';
 
 /** The label that marks a tenant's namespace and objects. */
 export const TENANT_LABEL = 'kubevirt.cdk8s.io/tenant';

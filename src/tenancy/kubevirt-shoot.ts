@@ -299,9 +299,14 @@ export class KubeVirtShoot extends Construct {
       zones: [...w.zones],
       volume: { size: w.volumeSize, ...(w.volumeType ? { type: w.volumeType } : {}) },
       ...(w.dataVolumes && w.dataVolumes.length > 0
-        ? { dataVolumes: w.dataVolumes.map((d) => ({ name: d.name, size: d.size, ...(d.storageClass ?? w.volumeType ? { type: d.storageClass ?? w.volumeType } : {}) })) }
+        ? { dataVolumes: w.dataVolumes.map((d) => dataVolume(d, w.volumeType)) }
         : {}),
       providerConfig: workerConfig,
     };
   }
+}
+
+function dataVolume(d: ShootDataVolume, defaultType: string | undefined): Record<string, any> {
+  const type = d.storageClass ?? defaultType;
+  return { name: d.name, size: d.size, ...(type ? { type } : {}) };
 }

@@ -1,8 +1,8 @@
 import { Construct, IConstruct } from 'constructs';
+import type { IsolatedTenant } from './isolated-tenant';
 import { problem } from '../core/errors';
 import { INetworkAttachment } from '../network/attachment';
 import { NetworkPlan } from '../network/plan';
-import type { IsolatedTenant } from './isolated-tenant';
 
 const PLAN_ID = 'cdk8s-kubevirt.TenantPlan';
 

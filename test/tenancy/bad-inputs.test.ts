@@ -9,7 +9,12 @@ const tenant = (c: Chart, id: string, props: Partial<IsolatedTenantProps> = {}) 
   ...props,
 });
 const shoot = (c: Chart, props: Partial<KubeVirtShootProps> = {}) => new KubeVirtShoot(c, 's', {
-  name: 's', namespace: 'garden-dev', region: 'local', cloudProfileName: 'kubevirt', secretBindingName: 'hosting', kubernetesVersion: '1.33.4',
+  name: 's',
+  namespace: 'garden-dev',
+  region: 'local',
+  cloudProfileName: 'kubevirt',
+  secretBindingName: 'hosting',
+  kubernetesVersion: '1.33.4',
   ...props,
 });
 const worker = { name: 'w', machineType: 'm', machineImageName: 'ubuntu', machineImageVersion: '1', minimum: 1, maximum: 2, zones: ['a'], volumeSize: '20Gi' };

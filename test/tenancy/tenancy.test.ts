@@ -18,7 +18,9 @@ describe('IsolatedTenant', () => {
   const tenant = new IsolatedTenant(chart, 'tenant-a', {
     name: 'tenant-a',
     defaultNetwork: {
-      name: 'tenant-net', bridge: 'br1', vlan: 1234,
+      name: 'tenant-net',
+      bridge: 'br1',
+      vlan: 1234,
       ipam: Ipam.whereabouts({ range: '10.1.0.0/24', gateway: '10.1.0.1', routes: [{ destination: '0.0.0.0/0', gateway: '10.1.0.1' }] }),
     },
     sharedNetworks: [ceph],
@@ -61,8 +63,11 @@ describe('IsolatedTenant', () => {
   test('the quota counts VMs and requests; the limit range gives CDI pods requests so they fit it', () => {
     const [quota] = find(tenantObjects, 'ResourceQuota');
     expect(quota.spec.hard).toStrictEqual({
-      'requests.cpu': '64', 'requests.memory': '256Gi', 'requests.storage': '2Ti',
-      'count/virtualmachines.kubevirt.io': 50, 'persistentvolumeclaims': 100,
+      'requests.cpu': '64',
+      'requests.memory': '256Gi',
+      'requests.storage': '2Ti',
+      'count/virtualmachines.kubevirt.io': 50,
+      'persistentvolumeclaims': 100,
     });
     const [limits] = find(tenantObjects, 'LimitRange');
     expect(limits.spec.limits).toStrictEqual([{ type: 'Container', defaultRequest: { cpu: '100m', memory: '128Mi' } }]);
@@ -122,16 +127,34 @@ describe('KubeVirtShoot: the talk\'s two shoots', () => {
   const { app, chart } = setup();
   const ceph = new SharedCephNetwork(chart, 'ceph', { bridge: 'br1', vlan: 100, range: '192.168.100.0/24' });
   const shoots = ([['shoot-1', 1234, '10.10.0'], ['shoot-2', 2345, '10.20.0']] as const).map(([name, vlan, net]) => new KubeVirtShoot(chart, name, {
-    name, namespace: 'garden-dev', region: 'local', cloudProfileName: 'kubevirt', secretBindingName: 'hosting-cluster', kubernetesVersion: '1.33.4',
+    name,
+    namespace: 'garden-dev',
+    region: 'local',
+    cloudProfileName: 'kubevirt',
+    secretBindingName: 'hosting-cluster',
+    kubernetesVersion: '1.33.4',
     sharedNetworks: [ceph],
     tenantNetworks: [{
-      name: 'network1', isDefault: true,
+      name: 'network1',
+      isDefault: true,
       network: { bridge: 'br1', vlan, ipam: Ipam.whereabouts({ range: `${net}.0/24`, gateway: `${net}.1`, routes: [{ destination: '0.0.0.0/0', gateway: `${net}.1` }] }) },
     }],
     workers: [{
-      name: 'worker', machineType: 'standard-4', machineImageName: 'ubuntu', machineImageVersion: '24.4.0', minimum: 2, maximum: 5, zones: ['zone-a'],
-      volumeSize: '30Gi', volumeType: 'ceph-block', dataVolumes: [{ name: 'containerd', size: '100Gi' }],
-      dedicatedCpuPlacement: true, cpuModel: 'host-passthrough', hugepageSize: '2Mi', networkInterfaceMultiqueue: true, blockMultiQueue: true,
+      name: 'worker',
+      machineType: 'standard-4',
+      machineImageName: 'ubuntu',
+      machineImageVersion: '24.4.0',
+      minimum: 2,
+      maximum: 5,
+      zones: ['zone-a'],
+      volumeSize: '30Gi',
+      volumeType: 'ceph-block',
+      dataVolumes: [{ name: 'containerd', size: '100Gi' }],
+      dedicatedCpuPlacement: true,
+      cpuModel: 'host-passthrough',
+      hugepageSize: '2Mi',
+      networkInterfaceMultiqueue: true,
+      blockMultiQueue: true,
     }],
   }));
   const objects = synthObjects(app);
@@ -156,7 +179,8 @@ describe('KubeVirtShoot: the talk\'s two shoots', () => {
   });
 
   test('tenant networks are isolated: own VLANs and pools; the default network\'s subnet is the node network', () => {
-    const pools = shootObjects.map((s) => JSON.parse(s.spec.provider.infrastructureConfig.networks.tenantNetworks[0].config).plugins[0].ipam.network_name);
+    const configs = shootObjects.map((s) => JSON.parse(s.spec.provider.infrastructureConfig.networks.tenantNetworks[0].config));
+    const pools = configs.map((c) => c.plugins[0].ipam.network_name);
     expect(pools).toStrictEqual(['shoot--dev--shoot-1-network1', 'shoot--dev--shoot-2-network1']);
     expect(shootObjects.map((s) => s.spec.networking.nodes)).toStrictEqual(['10.10.0.0/24', '10.20.0.0/24']);
   });
@@ -176,7 +200,12 @@ describe('KubeVirtShoot: the talk\'s two shoots', () => {
 
   test('a third shoot reusing a VLAN on the bridge is refused', () => {
     new KubeVirtShoot(chart, 'shoot-3', {
-      name: 'shoot-3', namespace: 'garden-dev', region: 'local', cloudProfileName: 'kubevirt', secretBindingName: 'hosting-cluster', kubernetesVersion: '1.33.4',
+      name: 'shoot-3',
+      namespace: 'garden-dev',
+      region: 'local',
+      cloudProfileName: 'kubevirt',
+      secretBindingName: 'hosting-cluster',
+      kubernetesVersion: '1.33.4',
       tenantNetworks: [{ name: 'network1', isDefault: true, network: { bridge: 'br1', vlan: 1234, ipam: Ipam.whereabouts({ range: '10.30.0.0/24' }) } }],
     });
     expect(() => app.synthYaml()).toThrow(/\[platform\/shoot-3\/TenantNetwork-network1\] vlan: 1234 on bridge "br1" is already used by network platform\/shoot-1\/TenantNetwork-network1/);
