@@ -1,10 +1,10 @@
 import { App, Chart } from 'cdk8s';
+import { undocumentedKeys } from './cni-keys';
 import {
   BridgeNetwork, FirewallBackend, IpMasqBackend, Ipam, MacvlanMode, MacvlanNetwork, NetworkAttachmentReference, VlanTrunk,
 } from '../../src';
 import { ManifestObject } from '../util/schema';
 import { synthObjects } from '../util/synth';
-import { undocumentedKeys } from './cni-keys';
 
 function setup() {
   const app = new App();
@@ -36,7 +36,10 @@ describe('BridgeNetwork: the talk', () => {
     // GIVEN the talk's network, with gateway exclusion and the per-network pool name switched off
     const { app, chart } = setup();
     const net = new BridgeNetwork(chart, 'my-bridge', {
-      name: 'my-bridge', namespace: 'my-ns', bridge: 'br1', vlan: 1234,
+      name: 'my-bridge',
+      namespace: 'my-ns',
+      bridge: 'br1',
+      vlan: 1234,
       ipam: Ipam.whereabouts({
         range: '10.123.124.0/24',
         routes: [{ destination: '0.0.0.0/0', gateway: '10.123.124.1' }],
@@ -61,7 +64,10 @@ describe('BridgeNetwork: the talk', () => {
   test('with the defaults, the library adds only the gateway exclusion and a pool of its own', () => {
     const { app, chart } = setup();
     new BridgeNetwork(chart, 'my-bridge', {
-      name: 'my-bridge', namespace: 'my-ns', bridge: 'br1', vlan: 1234,
+      name: 'my-bridge',
+      namespace: 'my-ns',
+      bridge: 'br1',
+      vlan: 1234,
       ipam: Ipam.whereabouts({ range: '10.123.124.0/24', routes: [{ destination: '0.0.0.0/0', gateway: '10.123.124.1' }] }),
     });
     const config = configOf(synthObjects(app)[0]);
@@ -92,8 +98,11 @@ describe('BridgeNetwork variants', () => {
 
   test('a trunk port carries tagged VLANs and ids and ranges render as the plugin expects', () => {
     const objects = synthOne((chart) => new BridgeNetwork(chart, 'trunk', {
-      name: 'trunk', namespace: 'vms', bridge: 'br1',
-      vlanTrunk: [VlanTrunk.id(5), VlanTrunk.range(100, 199)], preserveDefaultVlan: false,
+      name: 'trunk',
+      namespace: 'vms',
+      bridge: 'br1',
+      vlanTrunk: [VlanTrunk.id(5), VlanTrunk.range(100, 199)],
+      preserveDefaultVlan: false,
     }));
     expect(objects).toMatchSnapshot();
     expect(configOf(objects[0]).plugins[0].vlanTrunk).toStrictEqual([{ id: 5 }, { minID: 100, maxID: 199 }]);
@@ -102,9 +111,17 @@ describe('BridgeNetwork variants', () => {
 
   test('a routed network: the bridge is the default gateway and masquerades', () => {
     const objects = synthOne((chart) => new BridgeNetwork(chart, 'routed', {
-      name: 'routed', namespace: 'vms', bridge: 'br2', vlan: 20, mtu: 9000,
-      isGateway: true, isDefaultGateway: true, ipMasq: true, ipMasqBackend: IpMasqBackend.NFTABLES,
-      hairpinMode: true, macSpoofCheck: true,
+      name: 'routed',
+      namespace: 'vms',
+      bridge: 'br2',
+      vlan: 20,
+      mtu: 9000,
+      isGateway: true,
+      isDefaultGateway: true,
+      ipMasq: true,
+      ipMasqBackend: IpMasqBackend.NFTABLES,
+      hairpinMode: true,
+      macSpoofCheck: true,
       ipam: Ipam.whereabouts({ range: '10.20.0.0/24', gateway: '10.20.0.1' }),
     }));
     expect(objects).toMatchSnapshot();
@@ -115,7 +132,10 @@ describe('BridgeNetwork variants', () => {
 
   test('chained tuning and firewall plugins follow the bridge, sysctls sorted', () => {
     const objects = synthOne((chart) => new BridgeNetwork(chart, 'chained', {
-      name: 'chained', namespace: 'vms', bridge: 'br1', vlan: 30,
+      name: 'chained',
+      namespace: 'vms',
+      bridge: 'br1',
+      vlan: 30,
       tuning: { sysctl: { 'net.ipv4.conf.IFNAME.arp_notify': '1', 'net.ipv4.conf.IFNAME.accept_redirects': '0' }, allmulti: true },
       firewall: { backend: FirewallBackend.FIREWALLD },
     }));
@@ -127,7 +147,10 @@ describe('BridgeNetwork variants', () => {
 
   test('dual stack with whereabouts ipRanges', () => {
     const objects = synthOne((chart) => new BridgeNetwork(chart, 'dual', {
-      name: 'dual', namespace: 'vms', bridge: 'br1', vlan: 40,
+      name: 'dual',
+      namespace: 'vms',
+      bridge: 'br1',
+      vlan: 40,
       ipam: Ipam.whereabouts({
         range: '10.40.0.0/24',
         ipRanges: [{ range: 'fd00:40::/64', exclude: ['fd00:40::/120'] }],

@@ -1,8 +1,8 @@
 import { App, Chart } from 'cdk8s';
+import { undocumentedKeys } from './cni-keys';
 import { BridgeNetwork, CephAttachment, Ipam, NodeBridgePolicy, SharedCephNetwork, TenantIsolation, VlanTrunk } from '../../src';
 import { ManifestObject } from '../util/schema';
 import { synthObjects } from '../util/synth';
-import { undocumentedKeys } from './cni-keys';
 
 function setup() {
   const app = new App();
@@ -17,8 +17,11 @@ describe('SharedCephNetwork with port isolation (the default)', () => {
   // GIVEN the storage network of the talk, with a separate replication network and a CephCluster
   const { app, chart } = setup();
   const storage = new SharedCephNetwork(chart, 'ceph', {
-    bridge: 'br1', vlan: 100, mtu: 9000,
-    range: '192.168.100.0/24', nodeRange: '192.168.100.0/28',
+    bridge: 'br1',
+    vlan: 100,
+    mtu: 9000,
+    range: '192.168.100.0/24',
+    nodeRange: '192.168.100.0/28',
     clusterNetwork: { range: '192.168.101.0/24', vlan: 101 },
     cephCluster: { cephImage: 'quay.io/ceph/ceph:v19.2.3', spec: { storage: { useAllNodes: true, useAllDevices: true } } },
   });

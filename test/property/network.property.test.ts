@@ -1,10 +1,10 @@
 import { App, Chart } from 'cdk8s';
 import * as fc from 'fast-check';
+import { NUM_RUNS } from './runs';
 import { BridgeNetwork, Ipam, IsolatedTenant, VlanTrunk } from '../../src';
 import { KubeVirtConfigError } from '../../src/core/errors';
-import { synthObjects } from '../util/synth';
 import { undocumentedKeys } from '../network/cni-keys';
-import { NUM_RUNS } from './runs';
+import { synthObjects } from '../util/synth';
 
 /** Valid IPv4 /16-/28 networks inside 10.0.0.0/8, as [cidr, network address as number, prefix]. */
 const ipv4Network = fc.tuple(fc.integer({ min: 16, max: 28 }), fc.integer({ min: 0, max: 0xffffff })).map(([prefix, host]) => {
@@ -33,12 +33,16 @@ describe('property: valid bridge networks always synthesize schema-valid, docume
       const range = `${dotted(p.net.base)}/${p.net.prefix}`;
       const gateway = p.gatewayOffset === undefined ? undefined : dotted(p.net.base + p.gatewayOffset);
       const net = new BridgeNetwork(chart, 'n', {
-        namespace: 'ns', bridge: 'br1',
+        namespace: 'ns',
+        bridge: 'br1',
         vlan: p.useTrunk ? undefined : p.vlan,
         vlanTrunk: p.useTrunk ? [VlanTrunk.range(Math.max(1, p.vlan), Math.max(1, p.vlan))] : undefined,
-        mtu: p.mtu, macSpoofCheck: p.macSpoofCheck, portIsolation: p.portIsolation,
+        mtu: p.mtu,
+        macSpoofCheck: p.macSpoofCheck,
+        portIsolation: p.portIsolation,
         ipam: Ipam.whereabouts({
-          range, gateway,
+          range,
+          gateway,
           routes: p.defaultRoute && gateway ? [{ destination: '0.0.0.0/0', gateway }] : undefined,
         }),
       });
