@@ -5,8 +5,6 @@
  */
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { check, fail } from '../core/errors';
-import { requireDns1123Label, requireDns1123Subdomain } from '../core/names';
 import { CloneOptions } from './clone-options';
 import { CloneSource, CloneSourceKind } from './clone-source';
 import { Grantee } from './grantee';
@@ -15,6 +13,8 @@ import {
   checkAccessModes, checkDataVolumeSpec, checkEnum, checkSize, checkStorageApi, checkStorageClass, checkVolumeMode, renderStorage,
 } from './spec';
 import { CloneStrategy, StorageApi, VolumeBindingMode, VolumeMode } from './types';
+import { check, fail } from '../core/errors';
+import { requireDns1123Label, requireDns1123Subdomain } from '../core/names';
 
 /** Why a clone's expected strategy will not happen (CDI marks the PVC with `cdi.kubevirt.io/cloneFallbackReason`). */
 export const CLONE_STRATEGY_FALLBACK_ANNOTATION = 'cdk8s-kubevirt.io/clone-strategy-fallback';
@@ -147,7 +147,11 @@ export function renderClone(scope: IConstruct, request: CloneRequest): RenderedC
   const annotations: Record<string, string> = {};
   if (strategy !== undefined) {
     const verdict = judgeStrategy(strategy, {
-      source, api, profile, storageClass, volumeMode,
+      source,
+      api,
+      profile,
+      storageClass,
+      volumeMode,
       crossNamespace: source.namespace !== request.namespace,
     });
     if (options.requireStrategy) {

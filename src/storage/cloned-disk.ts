@@ -1,12 +1,12 @@
 import { ApiObject, Names } from 'cdk8s';
 import { Construct } from 'constructs';
-import { metadata, resolveNamespace, setSyncWave, SyncWaves } from '../core/objects';
-import { DataVolume } from '../imports/cdi.kubevirt.io';
 import { DELETE_AFTER_COMPLETION_ANNOTATION } from './annotations';
 import { renderClone } from './clone';
 import { CloneOptions } from './clone-options';
 import { CloneSource } from './clone-source';
 import { Grantee } from './grantee';
+import { metadata, resolveNamespace, setSyncWave, SyncWaves } from '../core/objects';
+import { DataVolume } from '../imports/cdi.kubevirt.io';
 
 /**
  * Properties of a cloned disk.

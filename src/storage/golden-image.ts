@@ -1,10 +1,6 @@
 import { ApiObject, Lazy, Names } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { check, fail } from '../core/errors';
-import { requireDns1035Label, requireDns1123Label, requireDns1123Subdomain } from '../core/names';
-import { metadata, resolveNamespace, setSyncWave, SyncWaves } from '../core/objects';
-import { DataImportCron, DataSource, DataVolume } from '../imports/cdi.kubevirt.io';
 import { DELETE_AFTER_COMPLETION_ANNOTATION, IMMEDIATE_BINDING_ANNOTATION } from './annotations';
 import { renderClone } from './clone';
 import { CloneSource } from './clone-source';
@@ -16,6 +12,10 @@ import {
   checkAccessModes, checkDataVolumeSpec, checkEnum, checkSize, checkStorageApi, checkStorageClass, checkVolumeMode, renderStorage,
 } from './spec';
 import { AccessMode, ImportGarbageCollection, StorageApi, VolumeMode } from './types';
+import { check, fail } from '../core/errors';
+import { requireDns1035Label, requireDns1123Label, requireDns1123Subdomain } from '../core/names';
+import { metadata, resolveNamespace, setSyncWave, SyncWaves } from '../core/objects';
+import { DataImportCron, DataSource, DataVolume } from '../imports/cdi.kubevirt.io';
 
 /**
  * Keeping a golden image fresh with a DataImportCron.
@@ -226,7 +226,14 @@ export class GoldenImage extends Construct {
         name: this.name,
         namespace: this.namespace,
         source: CloneSource.fromPvc(pvc.namespace, pvc.name, pvc.options),
-        options: { size: this.size, storageClass: this.storageClass, accessModes: this.accessModes, volumeMode: this.volumeMode, preallocation: props.preallocation, storageApi: this.storageApi },
+        options: {
+          size: this.size,
+          storageClass: this.storageClass,
+          accessModes: this.accessModes,
+          volumeMode: this.volumeMode,
+          preallocation: props.preallocation,
+          storageApi: this.storageApi,
+        },
         creator: props.creator,
       });
       spec = rendered.spec;
@@ -235,7 +242,13 @@ export class GoldenImage extends Construct {
     } else {
       spec = {
         source: source._render(this, 'source'),
-        ...renderStorage({ api: this.storageApi, size: this.size, storageClass: this.storageClass, accessModes: this.accessModes, volumeMode: this.volumeMode }),
+        ...renderStorage({
+          api: this.storageApi,
+          size: this.size,
+          storageClass: this.storageClass,
+          accessModes: this.accessModes,
+          volumeMode: this.volumeMode,
+        }),
       };
       if (props.preallocation !== undefined) spec.preallocation = props.preallocation;
       checkDataVolumeSpec(this, 'spec', spec);
@@ -303,7 +316,9 @@ export class GoldenImage extends Construct {
       const binding = new k8s.KubeRoleBinding(this, 'UploadRoleBinding', {
         metadata: metadata({ namespace: this.namespace, labels: this.labels }),
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.uploadRole.name },
-        subjects: Lazy.any({ produce: () => [...this.uploaders.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g._subject()) }),
+        subjects: Lazy.any({
+          produce: () => [...this.uploaders.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g._subject()),
+        }),
       });
       setSyncWave(binding, SyncWaves.ACCESS);
     }

@@ -1,9 +1,9 @@
 import { IConstruct } from 'constructs';
-import { check, fail } from '../core/errors';
-import { requireDns1123Subdomain } from '../core/names';
 import { CloneSourceOptions } from './clone-source';
 import { checkEnum } from './spec';
 import { PullMethod } from './types';
+import { check, fail } from '../core/errors';
+import { requireDns1123Subdomain } from '../core/names';
 
 /**
  * Where a golden image comes from.

@@ -4,9 +4,9 @@
 import { ApiObject, Chart, Names } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import { Grantee } from './grantee';
 import { fail } from '../core/errors';
 import { metadata, setSyncWave, SyncWaves } from '../core/objects';
-import { Grantee } from './grantee';
 
 /**
  * CDI's ClusterRole with exactly one rule: `create` on `datavolumes/source` in `cdi.kubevirt.io`, the
@@ -40,9 +40,11 @@ export function ensureCloneGrant(scope: IConstruct, sourceNamespace: string, gra
   const binding = new k8s.KubeRoleBinding(grants, id, {
     // Readable and unique in the app: chart, source namespace and subject, plus a hash of all of them.
     metadata: metadata({
-      name: Names.toDnsLabel(grants, { extra: grantee.namespace !== undefined
-        ? [sourceNamespace, 'sa', grantee.namespace, grantee.name]
-        : [sourceNamespace, grantee.kind.toLowerCase(), grantee.name] }),
+      name: Names.toDnsLabel(grants, {
+        extra: grantee.namespace !== undefined
+          ? [sourceNamespace, 'sa', grantee.namespace, grantee.name]
+          : [sourceNamespace, grantee.kind.toLowerCase(), grantee.name],
+      }),
       namespace: sourceNamespace,
     }),
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: CLONE_SOURCER_CLUSTER_ROLE },

@@ -1,13 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { StoragePlan } from './plan';
+import { checkAccessModes, checkEnum, checkStorageClass, checkVolumeMode } from './spec';
+import { AccessMode, CloneStrategy, SnapshotDeletionPolicy, StorageApi, VolumeBindingMode, VolumeMode } from './types';
 import { check } from '../core/errors';
 import { requireDns1123Subdomain } from '../core/names';
 import { metadata, setSyncWave, SyncWaves } from '../core/objects';
 import { StorageProfile, StorageProfileSpecClaimPropertySetsVolumeMode } from '../imports/cdi.kubevirt.io';
 import { VolumeSnapshotClass, VolumeSnapshotClassDeletionPolicy } from '../imports/snapshot.storage.k8s.io';
-import { StoragePlan } from './plan';
-import { checkAccessModes, checkEnum, checkStorageClass, checkVolumeMode } from './spec';
-import { AccessMode, CloneStrategy, SnapshotDeletionPolicy, StorageApi, VolumeBindingMode, VolumeMode } from './types';
 
 /**
  * A VolumeSnapshotClass this library writes.
@@ -153,7 +153,8 @@ export class StorageClassProfile extends Construct {
 
     const spec: Record<string, any> = {};
     if (accessModes !== undefined) {
-      spec.claimPropertySets = [{ accessModes: [...accessModes], volumeMode: volumeMode as unknown as StorageProfileSpecClaimPropertySetsVolumeMode }];
+      const mode = volumeMode as unknown as StorageProfileSpecClaimPropertySetsVolumeMode;
+      spec.claimPropertySets = [{ accessModes: [...accessModes], volumeMode: mode }];
     }
     if (props.cloneStrategy !== undefined) spec.cloneStrategy = props.cloneStrategy;
     if (snapshotClass?.name !== undefined) spec.snapshotClass = snapshotClass.name;

@@ -29,16 +29,23 @@ describe('GoldenImage: one import per source kind', () => {
     const { objects, image } = synthImage((c) => new GoldenImage(c, 'img', {
       ...base,
       source: ImageSource.http('https://images.example.com/fedora-40.qcow2', {
-        certConfigMap: 'images-ca', secretRef: 'images-auth', checksum: SHA256,
-        extraHeaders: ['X-Mirror: eu'], secretExtraHeaders: ['images-token'],
+        certConfigMap: 'images-ca',
+        secretRef: 'images-auth',
+        checksum: SHA256,
+        extraHeaders: ['X-Mirror: eu'],
+        secretExtraHeaders: ['images-token'],
       }),
     }));
     expect(objects).toMatchSnapshot();
     const [dv] = ofKind(objects, 'DataVolume');
     // Every reference CDI's http source supports is passed through, the checksum verified by the importer.
     expect(dv.spec.source.http).toStrictEqual({
-      url: 'https://images.example.com/fedora-40.qcow2', certConfigMap: 'images-ca', secretRef: 'images-auth',
-      checksum: SHA256, extraHeaders: ['X-Mirror: eu'], secretExtraHeaders: ['images-token'],
+      url: 'https://images.example.com/fedora-40.qcow2',
+      certConfigMap: 'images-ca',
+      secretRef: 'images-auth',
+      checksum: SHA256,
+      extraHeaders: ['X-Mirror: eu'],
+      secretExtraHeaders: ['images-token'],
     });
     expect(image.sourceKind).toBe(ImageSourceKind.HTTP);
   });
@@ -83,7 +90,12 @@ describe('GoldenImage: one import per source kind', () => {
 
   test('a blank disk, preallocated, with the pvc API', () => {
     const { objects } = synthImage((c) => new GoldenImage(c, 'img', {
-      ...base, source: ImageSource.blank(), storageApi: StorageApi.PVC, accessModes: [AccessMode.READ_WRITE_MANY], volumeMode: VolumeMode.BLOCK, preallocation: true,
+      ...base,
+      source: ImageSource.blank(),
+      storageApi: StorageApi.PVC,
+      accessModes: [AccessMode.READ_WRITE_MANY],
+      volumeMode: VolumeMode.BLOCK,
+      preallocation: true,
     }));
     expect(objects).toMatchSnapshot();
     const [dv] = ofKind(objects, 'DataVolume');
