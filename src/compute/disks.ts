@@ -3,7 +3,13 @@ import { DiskBus, DiskCache, DiskIo } from './options';
 import { checkBootOrder } from './rules';
 import { check, fail } from '../core/errors';
 import { isDns1123Label, isDns1123Subdomain } from '../core/names';
-import { MEBIBYTE, parseBytes } from '../core/quantity';
+import { renderClone } from '../storage/clone';
+import { CloneOptions } from '../storage/clone-options';
+import { CloneSource } from '../storage/clone-source';
+import { ClonedDisk } from '../storage/cloned-disk';
+import { GoldenImage } from '../storage/golden-image';
+import { checkAccessModes, checkDataVolumeSpec, checkSize, checkStorageClass, checkVolumeMode, renderStorage } from '../storage/spec';
+import { AccessMode, StorageApi, VolumeMode } from '../storage/types';
 
 /**
  * How a disk is attached to the guest.
@@ -51,11 +57,32 @@ export interface VmBlankDiskOptions extends VmDiskOptions {
    */
   readonly storageClass?: string;
   /**
+   * Access modes (ReadWriteMany for live migration).
+   * @default - from the StorageProfile of the storage class
+   */
+  readonly accessModes?: AccessMode[];
+  /**
+   * Volume mode.
+   * @default - from the StorageProfile of the storage class
+   */
+  readonly volumeMode?: VolumeMode;
+  /**
    * Allocate the whole size up front (CDI `preallocation`): predictable write latency, and the
    * precondition for native IO.
    * @default false
    */
   readonly preallocation?: boolean;
+  /**
+   * Name of the DataVolume the VM creates (and owns).
+   * @default - `<vm name>-<disk name>`
+   */
+  readonly dataVolumeName?: string;
+}
+
+/**
+ * A disk cloned for the VM, which owns it (a `dataVolumeTemplates` entry).
+ */
+export interface VmClonedDiskOptions extends CloneOptions, VmDiskOptions {
   /**
    * Name of the DataVolume the VM creates (and owns).
    * @default - `<vm name>-<disk name>`
@@ -84,27 +111,71 @@ export class VmDisk {
    */
   public static blank(size: string, options: VmBlankDiskOptions = {}): VmDisk {
     return new VmDisk(options, (ctx) => {
-      const bytes = parseBytes(ctx.scope, `${ctx.field}.size`, size);
-      // CDI datavolume-validate.go: a DataVolume smaller than 1Mi is refused.
-      check(bytes >= MEBIBYTE, ctx.scope, `${ctx.field}.size`, size, 'must be at least 1Mi (CDI refuses smaller DataVolumes)');
-      if (options.storageClass !== undefined) {
-        check(isDns1123Subdomain(options.storageClass), ctx.scope, `${ctx.field}.storageClass`, options.storageClass, 'must be a DNS-1123 subdomain');
-      }
+      const f = (name: string) => `${ctx.field}.${name}`;
+      // The DataVolume rules of CDI's webhook, shared with golden images and clones.
+      checkSize(ctx.scope, f('size'), size);
+      const spec: Record<string, any> = {
+        source: { blank: {} },
+        ...renderStorage({
+          api: StorageApi.STORAGE,
+          size,
+          storageClass: checkStorageClass(ctx.scope, f('storageClass'), options.storageClass),
+          accessModes: checkAccessModes(ctx.scope, f('accessModes'), options.accessModes, StorageApi.STORAGE),
+          volumeMode: checkVolumeMode(ctx.scope, f('volumeMode'), options.volumeMode),
+        }),
+      };
+      if (options.preallocation !== undefined) spec.preallocation = options.preallocation;
+      checkDataVolumeSpec(ctx.scope, f('spec'), spec);
       const dvName = ownDataVolumeName(ctx, options.dataVolumeName);
       return {
         volume: { name: ctx.diskName, dataVolume: { name: dvName } },
+        dataVolumeTemplate: { metadata: { name: dvName }, spec },
+        preallocated: options.preallocation === true,
+        persistent: true,
+      };
+    });
+  }
+
+  /**
+   * A clone of a golden image, DataSource, PVC or VolumeSnapshot, written as a `dataVolumeTemplates` entry so
+   * the VM owns its disk. A source in another namespace comes with the RoleBinding CDI checks there, for the
+   * VM's service account (KubeVirt authorizes a VM's clones for it).
+   */
+  public static fromClone(source: CloneSource, options: VmClonedDiskOptions = {}): VmDisk {
+    return new VmDisk(options, (ctx) => {
+      const dvName = ownDataVolumeName(ctx, options.dataVolumeName);
+      const rendered = renderClone(ctx.scope, {
+        name: dvName, namespace: ctx.namespace, source, options, serviceAccount: ctx.serviceAccount, field: ctx.field,
+      });
+      const keys = Object.keys(rendered.annotations).sort();
+      return {
+        volume: { name: ctx.diskName, dataVolume: { name: dvName } },
         dataVolumeTemplate: {
-          metadata: { name: dvName },
-          spec: {
-            source: { blank: {} },
-            storage: {
-              resources: { requests: { storage: size } },
-              ...(options.storageClass !== undefined ? { storageClassName: options.storageClass } : {}),
-            },
-            ...(options.preallocation !== undefined ? { preallocation: options.preallocation } : {}),
-          },
+          metadata: { name: dvName, ...(keys.length > 0 ? { annotations: Object.fromEntries(keys.map((k) => [k, rendered.annotations[k]])) } : {}) },
+          spec: rendered.spec,
         },
         preallocated: options.preallocation === true,
+        persistent: true,
+      };
+    });
+  }
+
+  /** A clone of a golden image of this app: `fromClone(CloneSource.fromGoldenImage(image), options)`. */
+  public static fromGoldenImage(image: GoldenImage, options: VmClonedDiskOptions = {}): VmDisk {
+    return VmDisk.fromClone(CloneSource.fromGoldenImage(image), options);
+  }
+
+  /**
+   * A standalone cloned DataVolume of this app, in the VM's namespace. The VM uses it but does not own it;
+   * to own its disk, use `fromClone`.
+   */
+  public static fromClonedDisk(disk: ClonedDisk, options: VmExistingDiskOptions = {}): VmDisk {
+    return new VmDisk(options, (ctx) => {
+      check(disk.namespace === ctx.namespace, ctx.scope, `${ctx.field}.clonedDisk`, `${disk.namespace}/${disk.name}`,
+        `must be in the VM's namespace ${JSON.stringify(ctx.namespace)}: a VM mounts only volumes of its own namespace`);
+      return {
+        volume: { name: ctx.diskName, dataVolume: { name: disk.name } },
+        preallocated: options.preallocated === true,
         persistent: true,
       };
     });
