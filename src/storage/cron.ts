@@ -22,13 +22,13 @@ const DESCRIPTORS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@
 
 /** Why `schedule` is not a cron schedule, or undefined when it is one. */
 export function cronProblem(schedule: string): string | undefined {
-  if (typeof schedule !== 'string' || schedule.trim() === '') return 'is empty';
+  if (typeof schedule !== 'string' || schedule.trim() === '') return 'the schedule is empty';
   const text = schedule.trim();
   if (text.startsWith('@')) {
-    return DESCRIPTORS.includes(text) ? undefined : `is not one of the descriptors ${DESCRIPTORS.join(', ')}`;
+    return DESCRIPTORS.includes(text) ? undefined : `${JSON.stringify(text)} is not one of the descriptors ${DESCRIPTORS.join(', ')}`;
   }
   const fields = text.split(/\s+/);
-  if (fields.length !== 5) return `has ${fields.length} field(s); a cron schedule has 5: minute hour day-of-month month day-of-week`;
+  if (fields.length !== 5) return `${fields.length} field(s) instead of 5 (minute hour day-of-month month day-of-week)`;
   for (let i = 0; i < 5; i++) {
     const p = fieldProblem(fields[i], FIELDS[i]);
     if (p) return p;

@@ -345,7 +345,7 @@ export class GoldenImage extends Construct {
   private writeImportCron(refresh: ImageRefreshOptions, template: Record<string, any>, immediate: boolean): ApiObject {
     requireDns1123Label(this, 'name', this.name); // CDI labels the imports with the cron's name
     const problem = cronProblem(refresh.schedule);
-    if (problem) fail(this, 'refresh.schedule', refresh.schedule, `must be a cron schedule: it ${problem}`);
+    if (problem) fail(this, 'refresh.schedule', refresh.schedule, `must be a cron schedule: ${problem}`);
     const spec: Record<string, any> = {};
     if (refresh.garbageCollect !== undefined) {
       spec.garbageCollect = checkEnum(this, 'refresh.garbageCollect', refresh.garbageCollect,
