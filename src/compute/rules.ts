@@ -68,9 +68,3 @@ export function checkBootOrder(scope: IConstruct, field: string, value: number |
   if (value === undefined) return;
   check(Number.isInteger(value) && value >= 1, scope, field, value, 'must be an integer of at least 1');
 }
-
-/** A key the library owns, sorted map keys for deterministic output. */
-export function sorted<T>(map: { [key: string]: T } | undefined): { [key: string]: T } | undefined {
-  if (map === undefined) return undefined;
-  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}

@@ -1,6 +1,6 @@
 import { Chart, Duration } from 'cdk8s';
 import {
-  AttachmentKind, BridgeNetwork, CloudInit, DiskBus, DiskCache, DiskIo, HugepageSize, InterfaceBinding, Ipam, IoThreadsPolicy,
+  AttachmentKind, BridgeNetwork, CloudInit, DiskBus, DiskCache, DiskIo, EvictionStrategy, HugepageSize, InterfaceBinding, Ipam, IoThreadsPolicy,
   KubeVirtVm, KubeVirtVmProps, NetworkAttachmentReference, NicModel, PerformanceProfile, PodNetwork, RunStrategy, SshKeyPropagation,
   SshKeys, VmDisk, VmDns, VmInstancetype, VmPort,
 } from '../../src';
@@ -350,6 +350,31 @@ describeBadInputs('compute, VM template and performance (domain rules section 7)
     name: 'cache mode KubeVirt does not know',
     build: (c) => vm(c, { rootDisk: VmDisk.fromPvc('root', { cache: 'unsafe' as DiskCache }) }),
     error: '[test/vm] rootDisk.cache: "unsafe" must be one of none, writethrough, writeback',
+  },
+  {
+    name: 'IO mode KubeVirt does not know',
+    build: (c) => vm(c, { rootDisk: VmDisk.fromPvc('root', { io: 'directsync' as DiskIo }) }),
+    error: '[test/vm] rootDisk.io: "directsync" must be one of native, threads',
+  },
+  {
+    name: 'hugepage size KubeVirt does not know',
+    build: (c) => vm(c, { hugepages: '4Mi' as HugepageSize }),
+    error: '[test/vm] hugepages: "4Mi" must be 2Mi or 1Gi',
+  },
+  {
+    name: 'IO threads policy KubeVirt does not know',
+    build: (c) => vm(c, { ioThreadsPolicy: 'dedicated' as IoThreadsPolicy }),
+    error: '[test/vm] ioThreadsPolicy: "dedicated" must be one of shared, auto, supplementalPool',
+  },
+  {
+    name: 'fractional CPU limit with dedicated CPUs',
+    build: (c) => vm(c, { cpuLimit: '0.5', dedicatedCpuPlacement: true }),
+    error: '[test/vm] cpuLimit: "0.5" must be a whole number of CPUs with dedicated CPU placement',
+  },
+  {
+    name: 'eviction strategy KubeVirt does not know',
+    build: (c) => vm(c, { evictionStrategy: 'Migrate' as EvictionStrategy }),
+    error: '[test/vm] evictionStrategy: "Migrate" must be one of LiveMigrate, LiveMigrateIfPossible, None, External',
   },
   {
     name: 'IDE bus',
