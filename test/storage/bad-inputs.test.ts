@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import {
-  AccessMode, CloneSource, CloneStrategy, ClonedDisk, GoldenImage, Grantee, ImageSource, SnapshotClass, StorageApi,
+  AccessMode, CloneSource, CloneStrategy, ClonedDisk, GoldenImage, Grantee, ImageSource, PullMethod, SnapshotClass, StorageApi,
   StorageClassProfile, VolumeMode,
 } from '../../src';
 import { describeBadInputs } from '../util/expect-error';
@@ -135,7 +135,7 @@ describeBadInputs('storage: bad inputs fail synthesis with their message', [
   },
   {
     name: 'unknown pull method',
-    build: (c) => image(c, { source: ImageSource.registry('docker://quay.io/x:1', { pullMethod: 'kubelet' }) }),
+    build: (c) => image(c, { source: ImageSource.registry('docker://quay.io/x:1', { pullMethod: 'kubelet' as PullMethod }) }),
     error: '[test/i] source.pullMethod: "kubelet" must be one of PullMethod.POD ("pod"), PullMethod.NODE ("node")',
   },
   // Names.

@@ -173,10 +173,10 @@ describe('ClonedDisk: clone strategies, realized through the StorageProfile', ()
     expect(sp.spec).toStrictEqual({ cloneStrategy: 'snapshot', snapshotClass: 'ceph-block-snapshots' });
     const [vsc] = ofKind(objects, 'VolumeSnapshotClass');
     expect(vsc).toMatchObject({ driver: 'rbd.csi.ceph.com', deletionPolicy: 'Delete', parameters: { clusterID: 'rook-ceph' } });
-    expect(vsc.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-30');
+    expect(vsc.metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe('-30');
     const [dv] = dataVolumes(objects);
     expect(dv.spec.storage).toStrictEqual({ storageClassName: 'ceph-block', volumeMode: 'Block' });
-    expect(dv.metadata.annotations[FALLBACK]).toBeUndefined();
+    expect(dv.metadata.annotations?.[FALLBACK]).toBeUndefined();
   });
 
   test('csi-clone: the profile selects it; no snapshot class is needed', () => {
@@ -260,14 +260,14 @@ describe('ClonedDisk: clone strategies, realized through the StorageProfile', ()
       const p = cephProfile(chart, { ...profile });
       new ClonedDisk(chart, 'root', { name: 'vm1-root', namespace: 'tenant-a', creator: ARGOCD, source: cephSource, storageProfile: p, ...options });
       const [dv] = dataVolumes(synthObjects(app));
-      expect(dv.metadata.annotations[FALLBACK]).toBe(reason);
+      expect(dv.metadata.annotations?.[FALLBACK]).toBe(reason);
     });
   });
 
   test('a strategy that merely cannot be confirmed adds no annotation', () => {
     const { app, chart } = setup();
     new ClonedDisk(chart, 'root', { name: 'vm1-root', namespace: 'ns', source: CloneSource.fromPvc('ns', 'base'), strategy: CloneStrategy.SNAPSHOT });
-    expect(dataVolumes(synthObjects(app))[0].metadata.annotations[FALLBACK]).toBeUndefined();
+    expect(dataVolumes(synthObjects(app))[0].metadata.annotations?.[FALLBACK]).toBeUndefined();
   });
 
   test('a VolumeSnapshot source is restored: csi-clone cannot apply', () => {
@@ -275,7 +275,7 @@ describe('ClonedDisk: clone strategies, realized through the StorageProfile', ()
     new ClonedDisk(chart, 'root', {
       name: 'vm1-root', namespace: 'ns', source: CloneSource.fromSnapshot('ns', 'snap', { storageClass: 'ceph-block' }), strategy: CloneStrategy.CSI_CLONE,
     });
-    expect(dataVolumes(synthObjects(app))[0].metadata.annotations[FALLBACK])
+    expect(dataVolumes(synthObjects(app))[0].metadata.annotations?.[FALLBACK])
       .toBe('csi-clone will not be used: a VolumeSnapshot source is restored from the snapshot, never cloned with csi-clone');
   });
 });

@@ -132,10 +132,10 @@ describe('GoldenImage: defaults for GitOps and consumers', () => {
     const { objects, image } = synthImage((c) => new GoldenImage(c, 'img', { ...base, source: ImageSource.registry('docker://quay.io/containerdisks/fedora:40') }));
     const [dv] = ofKind(objects, 'DataVolume');
     // An import on WaitForFirstConsumer storage would otherwise wait forever: a golden image has no consumer.
-    expect(dv.metadata.annotations['cdi.kubevirt.io/storage.bind.immediate.requested']).toBe('true');
+    expect(dv.metadata.annotations?.['cdi.kubevirt.io/storage.bind.immediate.requested']).toBe('true');
     // CDI v1.50-v1.57 deleted completed DataVolumes and GitOps re-created them: keep it.
-    expect(dv.metadata.annotations['cdi.kubevirt.io/storage.deleteAfterCompletion']).toBe('false');
-    expect(dv.metadata.annotations['argocd.argoproj.io/sync-wave']).toBe('-10');
+    expect(dv.metadata.annotations?.['cdi.kubevirt.io/storage.deleteAfterCompletion']).toBe('false');
+    expect(dv.metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe('-10');
     const [ds] = ofKind(objects, 'DataSource');
     expect(ds.metadata).toMatchObject({ name: 'fedora', namespace: 'golden' });
     expect(ds.spec).toStrictEqual({ source: { pvc: { name: 'fedora', namespace: 'golden' } } });
@@ -147,7 +147,7 @@ describe('GoldenImage: defaults for GitOps and consumers', () => {
       ...base, source: ImageSource.blank(), immediateBinding: false, allowGarbageCollection: true, dataSource: false,
     }));
     const [dv] = ofKind(objects, 'DataVolume');
-    expect(Object.keys(dv.metadata.annotations)).toStrictEqual(['argocd.argoproj.io/sync-wave']);
+    expect(Object.keys(dv.metadata.annotations ?? {})).toStrictEqual(['argocd.argoproj.io/sync-wave']);
     expect(ofKind(objects, 'DataSource')).toStrictEqual([]);
     expect(image.dataSourceName).toBeUndefined();
   });
@@ -191,7 +191,7 @@ describe('GoldenImage: kept fresh by a DataImportCron', () => {
       },
     });
     // CDI passes the cron's immediate-binding annotation to the DataVolumes it creates.
-    expect(cron.metadata.annotations['cdi.kubevirt.io/storage.bind.immediate.requested']).toBe('true');
+    expect(cron.metadata.annotations?.['cdi.kubevirt.io/storage.bind.immediate.requested']).toBe('true');
     expect(image.dataImportCron).toBeDefined();
     expect(image.dataVolume).toBeUndefined();
     expect(image.dataSourceName).toBe('fedora');

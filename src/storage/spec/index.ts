@@ -4,10 +4,10 @@
  * Internal: not re-exported by index.ts.
  */
 import { IConstruct } from 'constructs';
-import { AccessMode, StorageApi, VolumeMode } from './types';
-import { check, fail } from '../core/errors';
-import { requireDns1123Subdomain } from '../core/names';
-import { MEBIBYTE, parseBytes } from '../core/quantity';
+import { check, fail } from '../../core/errors';
+import { requireDns1123Subdomain } from '../../core/names';
+import { MEBIBYTE, parseBytes } from '../../core/quantity';
+import { AccessMode, StorageApi, VolumeMode } from '../types';
 
 /** CDI's smallest DataVolume. */
 export const MIN_DATA_VOLUME_SIZE = '1Mi';
