@@ -14,6 +14,7 @@ import { check, fail } from '../core/errors';
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, requireDns1123Label } from '../core/names';
 import { metadata, resolveNamespace, setSyncWave, SyncWaves } from '../core/objects';
 import { GIBIBYTE, MEBIBYTE, parseBytes, parseMillicores } from '../core/quantity';
+import { appVmProblems } from '../core/vm-rules';
 import {
   VirtualMachine,
   VirtualMachineSpecTemplate,
@@ -277,6 +278,8 @@ export class KubeVirtVm extends Construct {
     });
     this.name = requireDns1123Label(this, 'name', this.apiObject.name);
     setSyncWave(this.apiObject, SyncWaves.WORKLOAD);
+    // App-wide rules other modules own (tenancy: a VM uses only its tenant's networks).
+    this.node.addValidation({ validate: () => appVmProblems(this) });
 
     this.performanceKnobs = effectiveKnobs(props.performance, props);
     this.instancetype = props.instancetype?._render(this);

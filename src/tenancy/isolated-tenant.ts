@@ -2,6 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { TenantPlan } from './tenant-plan';
+import { KubeVirtVm, KubeVirtVmProps } from '../compute/kubevirt-vm';
+import { PodNetwork, VmDns, VmMultusNetwork } from '../compute/networking';
 import { check, fail } from '../core/errors';
 import { requireDns1123Label } from '../core/names';
 import { setSyncWave, SyncWaves } from '../core/objects';
@@ -58,6 +60,18 @@ export class TenantSubject {
       ? { kind: this.kind, name: this.name, namespace: this.namespace }
       : { kind: this.kind, name: this.name, apiGroup: 'rbac.authorization.k8s.io' };
   }
+}
+
+/**
+ * A VM of a tenant. The tenant decides its namespace, its default network and its DNS.
+ */
+export interface TenantVmProps extends KubeVirtVmProps {
+  /**
+   * Open the VM to the Kubernetes pod network as well. Without it the VM has no pod network and the
+   * tenant's default network is its default network (full isolation).
+   * @default false
+   */
+  readonly openPodNetwork?: boolean;
 }
 
 /**
@@ -223,6 +237,49 @@ export class IsolatedTenant extends Construct {
     TenantPlan.of(this).registerNetwork(this, net);
     this.writeMultiNetworkPolicy(net);
     return net;
+  }
+
+  /**
+   * Adds a VM to the tenant: in the tenant's namespace, on the tenant's default network as its default
+   * network (no pod network unless `openPodNetwork`), with the tenant's DNS servers, and attached only to
+   * networks the tenant owns or was granted.
+   */
+  public addVm(id: string, props: TenantVmProps = {}): KubeVirtVm {
+    const { openPodNetwork, ...vm } = props;
+    if (vm.namespace !== undefined && vm.namespace !== this.namespace) {
+      fail(this, `${id}.namespace`, vm.namespace, `must be the tenant's namespace ${JSON.stringify(this.namespace)} (or left out)`);
+    }
+    if (vm.podNetwork !== undefined) {
+      fail(this, `${id}.podNetwork`, vm.podNetwork.binding ?? 'none', 'is decided by the tenant: use openPodNetwork to add the pod network');
+    }
+    (vm.networks ?? []).forEach((n, i) => {
+      this.checkAttachable(`${id}.networks[${i}]`, n.network);
+      check(n.isDefault !== true, this, `${id}.networks[${i}].isDefault`, true, `is the tenant's default network ${this.defaultNetwork.reference}; other networks cannot replace it`);
+    });
+    const own: VmMultusNetwork = openPodNetwork
+      ? { network: this.defaultNetwork }
+      : { network: this.defaultNetwork, name: 'default', isDefault: true };
+    const dns = vm.dns ?? (this.dnsServers.length > 0 && !openPodNetwork
+      ? VmDns.custom({ nameservers: this.dnsServers, searches: this.dnsSearches.length > 0 ? this.dnsSearches : undefined })
+      : undefined);
+    return new KubeVirtVm(this, id, {
+      ...vm,
+      namespace: this.namespace,
+      labels: { ...(vm.labels ?? {}), [TENANT_LABEL]: this.tenantName },
+      podNetwork: openPodNetwork ? undefined : PodNetwork.none(),
+      networks: [own, ...(vm.networks ?? []).filter((n) => n.network.reference !== this.defaultNetwork.reference)],
+      dns,
+    });
+  }
+
+  /** Throws unless a VM of this tenant may attach to `network`, naming the owner when it is another tenant's. */
+  private checkAttachable(field: string, network: INetworkAttachment): void {
+    if (this.mayAttach(network)) return;
+    const owner = TenantPlan.of(this).ownerOf(network.reference);
+    if (owner) {
+      fail(this, field, network.reference, `belongs to tenant ${JSON.stringify(owner.tenantName)}; a VM attaches only to its own tenant's networks and granted shared networks`);
+    }
+    fail(this, field, network.reference, `is not a network of tenant ${JSON.stringify(this.tenantName)}; grant it with grantSharedNetwork() first`);
   }
 
   /** Lets the tenant's VMs attach to a shared network (e.g. the storage network). */

@@ -1,19 +1,19 @@
 import { Construct, IConstruct } from 'constructs';
 import type { IsolatedTenant } from './isolated-tenant';
 import { problem } from '../core/errors';
+import { TENANT_PLAN_ID, VmFacts, VmRules } from '../core/vm-rules';
 import { INetworkAttachment } from '../network/attachment';
 import { NetworkPlan } from '../network/plan';
 
-const PLAN_ID = 'cdk8s-kubevirt.TenantPlan';
 
 /**
  * App-wide tenancy rules: tenants have distinct names and namespaces, and every network a tenant owns is
  * known, so that a VM can be checked against its tenant's networks.
  */
-export class TenantPlan extends Construct {
+export class TenantPlan extends Construct implements VmRules {
   public static of(scope: IConstruct): TenantPlan {
     const root = scope.node.root as Construct;
-    return (root.node.tryFindChild(PLAN_ID) as TenantPlan | undefined) ?? new TenantPlan(root, PLAN_ID);
+    return (root.node.tryFindChild(TENANT_PLAN_ID) as TenantPlan | undefined) ?? new TenantPlan(root, TENANT_PLAN_ID);
   }
 
   private readonly byNamespace = new Map<string, IsolatedTenant>();
@@ -50,6 +50,24 @@ export class TenantPlan extends Construct {
   /** The tenant that owns the network `reference`, if any. */
   public ownerOf(reference: string): IsolatedTenant | undefined {
     return this.networkOwner.get(reference);
+  }
+
+  /**
+   * A VM in a tenant's namespace attaches only to that tenant's networks and the shared networks granted
+   * to it, however it was created; a VM elsewhere never attaches to a tenant's network.
+   */
+  public vmProblems(vm: VmFacts): string[] {
+    const tenant = this.byNamespace.get(vm.namespace);
+    const problems: string[] = [];
+    vm.attachedNetworks.forEach((n, i) => {
+      const owner = this.networkOwner.get(n.reference);
+      if (owner && owner !== tenant) {
+        problems.push(problem(`networks[${i}]`, n.reference, `belongs to tenant ${JSON.stringify(owner.tenantName)}; a VM attaches only to its own tenant's networks and granted shared networks`));
+      } else if (tenant && !owner && !tenant.sharedNetworks.some((s) => s.reference === n.reference)) {
+        problems.push(problem(`networks[${i}]`, n.reference, `is not granted to tenant ${JSON.stringify(tenant.tenantName)}; grant it with grantSharedNetwork() first`));
+      }
+    });
+    return problems;
   }
 
   /** The tenant whose namespace is `namespace`, if any. */

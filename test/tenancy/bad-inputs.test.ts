@@ -1,5 +1,7 @@
 import { Chart } from 'cdk8s';
-import { Ipam, IsolatedTenant, IsolatedTenantProps, KubeVirtShoot, KubeVirtShootProps, NetworkAttachmentReference, SharedCephNetwork } from '../../src';
+import {
+  Ipam, IsolatedTenant, IsolatedTenantProps, KubeVirtShoot, KubeVirtShootProps, KubeVirtVm, NetworkAttachmentReference, PodNetwork, SharedCephNetwork,
+} from '../../src';
 import { describeBadInputs } from '../util/expect-error';
 
 const wa = Ipam.whereabouts;
@@ -159,5 +161,70 @@ describeBadInputs('tenancy: bad tenant configurations fail synthesis with their 
     name: 'shoot pod CIDR that is not a CIDR',
     build: (c) => shoot(c, { podsCidr: '100.96.0.0' }),
     error: '[test/s] podsCidr: "100.96.0.0" must be a CIDR',
+  },
+]);
+
+describeBadInputs('tenancy: tenant VMs attach only to their tenant\'s networks', [
+  {
+    name: 'a tenant VM that names another tenant\'s network',
+    build: (c) => {
+      const a = tenant(c, 'a');
+      const b = tenant(c, 'b', { defaultNetwork: { bridge: 'br1', vlan: 11, ipam: wa({ range: '10.0.1.0/24' }) } });
+      b.addVm('vm', { memory: '1Gi', networks: [{ network: a.defaultNetwork }], dns: undefined });
+    },
+    error: /\[test\/b\] vm.networks\[0\]: "a\/test-a-defaultnetwork-[0-9a-f]+" belongs to tenant "a"; a VM attaches only to its own tenant's networks and granted shared networks/,
+  },
+  {
+    name: 'a tenant VM on a shared network that was not granted',
+    build: (c) => {
+      const ceph = new SharedCephNetwork(c, 'ceph', { bridge: 'br1', vlan: 100, range: '192.168.0.0/24' });
+      tenant(c, 'a').addVm('vm', { memory: '1Gi', networks: [{ network: ceph }] });
+    },
+    error: '[test/a] vm.networks[0]: "rook-ceph/ceph" is not a network of tenant "a"; grant it with grantSharedNetwork() first',
+  },
+  {
+    name: 'a tenant VM in another namespace',
+    build: (c) => tenant(c, 'a').addVm('vm', { memory: '1Gi', namespace: 'elsewhere' }),
+    error: '[test/a] vm.namespace: "elsewhere" must be the tenant\'s namespace "a"',
+  },
+  {
+    name: 'a tenant VM that picks its own pod network',
+    build: (c) => tenant(c, 'a').addVm('vm', { memory: '1Gi', podNetwork: PodNetwork.masquerade() }),
+    error: '[test/a] vm.podNetwork: "masquerade" is decided by the tenant: use openPodNetwork to add the pod network',
+  },
+  {
+    name: 'a tenant VM that makes another network its default',
+    build: (c) => {
+      const t = tenant(c, 'a');
+      const extra = t.addNetwork('extra', { bridge: 'br1', vlan: 12 });
+      t.addVm('vm', { memory: '1Gi', networks: [{ network: extra, isDefault: true }] });
+    },
+    error: /\[test\/a\] vm.networks\[0\].isDefault: true is the tenant's default network a\/test-a-defaultnetwork-[0-9a-f]+; other networks cannot replace it/,
+  },
+  {
+    name: 'a VM created outside the tenant but in its namespace, on another tenant\'s network (app-wide)',
+    build: (c) => {
+      const a = tenant(c, 'a');
+      tenant(c, 'b', { defaultNetwork: { bridge: 'br1', vlan: 11, ipam: wa({ range: '10.0.1.0/24' }) } });
+      new KubeVirtVm(c, 'rogue', { namespace: 'b', memory: '1Gi', networks: [{ network: a.defaultNetwork }] });
+    },
+    error: /\[test\/rogue\] networks\[0\]: "a\/test-a-defaultnetwork-[0-9a-f]+" belongs to tenant "a"/,
+  },
+  {
+    name: 'a VM outside every tenant on a tenant\'s network (app-wide)',
+    build: (c) => {
+      const a = tenant(c, 'a');
+      new KubeVirtVm(c, 'rogue', { namespace: 'default', memory: '1Gi', networks: [{ network: a.defaultNetwork }] });
+    },
+    error: /\[test\/rogue\] networks\[0\]: "a\/test-a-defaultnetwork-[0-9a-f]+" belongs to tenant "a"/,
+  },
+  {
+    name: 'a VM created directly in a tenant namespace on an ungranted shared network (app-wide)',
+    build: (c) => {
+      tenant(c, 'a');
+      const ext = NetworkAttachmentReference.fromName('kube-system', 'mgmt');
+      new KubeVirtVm(c, 'rogue', { namespace: 'a', memory: '1Gi', networks: [{ network: ext }] });
+    },
+    error: '[test/rogue] networks[0]: "kube-system/mgmt" is not granted to tenant "a"; grant it with grantSharedNetwork() first',
   },
 ]);

@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { Ipam, IsolatedTenant, KubeVirtShoot, SharedCephNetwork, TenantSubject } from '../../src';
+import { GoldenImage, ImageSource, Ipam, IsolatedTenant, KubeVirtShoot, SharedCephNetwork, TenantSubject, VmDisk } from '../../src';
 import { ManifestObject } from '../util/schema';
 import { synthObjects } from '../util/synth';
 
@@ -209,5 +209,60 @@ describe('KubeVirtShoot: the talk\'s two shoots', () => {
       tenantNetworks: [{ name: 'network1', isDefault: true, network: { bridge: 'br1', vlan: 1234, ipam: Ipam.whereabouts({ range: '10.30.0.0/24' }) } }],
     });
     expect(() => app.synthYaml()).toThrow(/\[platform\/shoot-3\/TenantNetwork-network1\] vlan: 1234 on bridge "br1" is already used by network platform\/shoot-1\/TenantNetwork-network1/);
+  });
+});
+
+describe('IsolatedTenant.addVm', () => {
+  // GIVEN a golden image in its own namespace, the storage network and a tenant granted it
+  const app = new App();
+  const images = new Chart(app, 'images', { namespace: 'golden-images' });
+  const image = new GoldenImage(images, 'ubuntu', { name: 'ubuntu', source: ImageSource.http('https://images.example.com/ubuntu-24.04.qcow2'), size: '10Gi', storageClass: 'ceph-block' });
+  const chart = new Chart(app, 'tenants');
+  const ceph = new SharedCephNetwork(chart, 'ceph', { bridge: 'br1', vlan: 100, range: '192.168.100.0/24' });
+  const tenant = new IsolatedTenant(chart, 't', {
+    name: 'tenant-a', dnsServers: ['10.1.0.53'], dnsSearches: ['tenant-a.example'], sharedNetworks: [ceph],
+    defaultNetwork: { name: 'net', bridge: 'br1', vlan: 1234, ipam: Ipam.whereabouts({ range: '10.1.0.0/24', routes: [{ destination: '0.0.0.0/0', gateway: '10.1.0.1' }] }) },
+  });
+  // WHEN a VM is added through the tenant, with the storage network and a cloned root disk
+  const vm = tenant.addVm('web', { name: 'web', cpu: 2, memory: '4Gi', networks: [{ network: ceph, name: 'storage' }], rootDisk: VmDisk.fromGoldenImage(image, { size: '20Gi' }) });
+  const opened = tenant.addVm('bastion', { name: 'bastion', memory: '1Gi', openPodNetwork: true });
+  const objects = synthObjects(app);
+  const vmOf = (name: string) => find(objects, 'VirtualMachine', name)[0];
+
+  test('snapshot', () => {
+    expect(vmOf('web')).toMatchSnapshot();
+  });
+
+  test('the VM is fully isolated: the tenant network is its default network and there is no pod network', () => {
+    const spec = vmOf('web').spec.template.spec;
+    expect(spec.networks).toStrictEqual([
+      { name: 'default', multus: { networkName: 'tenant-a/net', default: true } },
+      { name: 'storage', multus: { networkName: 'rook-ceph/ceph' } },
+    ]);
+    expect(spec.networks.some((n: any) => n.pod)).toBe(false);
+    expect(vm.hasPodNetwork).toBe(false);
+    expect(vm.namespace).toBe('tenant-a');
+  });
+
+  test('the tenant\'s resolvers replace cluster DNS, which an isolated VM cannot reach', () => {
+    const spec = vmOf('web').spec.template.spec;
+    expect(spec.dnsPolicy).toBe('None');
+    expect(spec.dnsConfig).toStrictEqual({ nameservers: ['10.1.0.53'], searches: ['tenant-a.example'] });
+  });
+
+  test('its root disk clones the golden image, with the RoleBinding in the image namespace for the VM\'s service account', () => {
+    const bindings = find(objects, 'RoleBinding').filter((b) => b.roleRef.name === 'cdi.kubevirt.io:clone-sourcer');
+    expect(bindings).toHaveLength(1);
+    expect(bindings[0].metadata.namespace).toBe('golden-images');
+    expect(bindings[0].subjects).toStrictEqual([{ kind: 'ServiceAccount', name: 'default', namespace: 'tenant-a' }]);
+  });
+
+  test('openPodNetwork adds the pod network and keeps the tenant network as a secondary one', () => {
+    const spec = vmOf('bastion').spec.template.spec;
+    expect(spec.networks).toStrictEqual([
+      { name: 'default', pod: {} },
+      { name: 'net', multus: { networkName: 'tenant-a/net' } },
+    ]);
+    expect(opened.hasPodNetwork).toBe(true);
   });
 });
