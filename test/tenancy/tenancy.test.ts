@@ -220,7 +220,10 @@ describe('IsolatedTenant.addVm', () => {
   const chart = new Chart(app, 'tenants');
   const ceph = new SharedCephNetwork(chart, 'ceph', { bridge: 'br1', vlan: 100, range: '192.168.100.0/24' });
   const tenant = new IsolatedTenant(chart, 't', {
-    name: 'tenant-a', dnsServers: ['10.1.0.53'], dnsSearches: ['tenant-a.example'], sharedNetworks: [ceph],
+    name: 'tenant-a',
+    dnsServers: ['10.1.0.53'],
+    dnsSearches: ['tenant-a.example'],
+    sharedNetworks: [ceph],
     defaultNetwork: { name: 'net', bridge: 'br1', vlan: 1234, ipam: Ipam.whereabouts({ range: '10.1.0.0/24', routes: [{ destination: '0.0.0.0/0', gateway: '10.1.0.1' }] }) },
   });
   // WHEN a VM is added through the tenant, with the storage network and a cloned root disk
