@@ -11,6 +11,7 @@ import { parseBytes, parseMillicores } from '../core/quantity';
 import { MultiNetworkPolicy } from '../imports/k8s.cni.cncf.io';
 import { INetworkAttachment } from '../network/attachment';
 import { BridgeNetwork, BridgeNetworkProps } from '../network/bridge-network';
+import { Grantee } from '../storage/grantee';
 
 /** The label that marks a tenant's namespace and objects. */
 export const TENANT_LABEL = 'kubevirt.cdk8s.io/tenant';
@@ -25,41 +26,6 @@ export interface TenantNetworkProps extends BridgeNetworkProps {
    * @default false
    */
   readonly isDefault?: boolean;
-}
-
-/**
- * Who administers a tenant.
- */
-export class TenantSubject {
-  /** A user. */
-  public static user(name: string): TenantSubject {
-    return new TenantSubject('User', name);
-  }
-
-  /** A group. */
-  public static group(name: string): TenantSubject {
-    return new TenantSubject('Group', name);
-  }
-
-  /** A service account. */
-  public static serviceAccount(namespace: string, name: string): TenantSubject {
-    return new TenantSubject('ServiceAccount', name, namespace);
-  }
-
-  private constructor(
-    /** `User`, `Group` or `ServiceAccount`. */
-    public readonly kind: string,
-    /** Name of the subject. */
-    public readonly name: string,
-    /** Namespace, for a service account. */
-    public readonly namespace?: string) {}
-
-  /** @internal */
-  public _render(): k8s.Subject {
-    return this.kind === 'ServiceAccount'
-      ? { kind: this.kind, name: this.name, namespace: this.namespace }
-      : { kind: this.kind, name: this.name, apiGroup: 'rbac.authorization.k8s.io' };
-  }
 }
 
 /**
@@ -155,7 +121,7 @@ export interface IsolatedTenantProps {
    * Who administers the tenant's VMs, disks and services (not its networks or quotas).
    * @default - nobody: only cluster administrators
    */
-  readonly admins?: TenantSubject[];
+  readonly admins?: Grantee[];
 }
 
 /**
@@ -344,7 +310,8 @@ export class IsolatedTenant extends Construct {
     setSyncWave(limits, SyncWaves.NAMESPACE);
   }
 
-  private writeAdminRole(admins: TenantSubject[], labels: { [k: string]: string }) {
+  private writeAdminRole(admins: Grantee[], labels: { [k: string]: string }) {
+    admins.forEach((a, i) => a._validate(this, `admins[${i}]`));
     const all = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
     const read = ['get', 'list', 'watch'];
     // Everything a tenant needs to run VMs, and nothing that would let it leave its networks or quota:
@@ -372,7 +339,7 @@ export class IsolatedTenant extends Construct {
     const binding = new k8s.KubeRoleBinding(this, 'AdminBinding', {
       metadata: { name: 'tenant-admin', namespace: this.namespace, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'tenant-admin' },
-      subjects: admins.map((a) => a._render()),
+      subjects: admins.map((a) => a._subject()),
     });
     setSyncWave(binding, SyncWaves.NAMESPACE);
   }

@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { GoldenImage, ImageSource, Ipam, IsolatedTenant, KubeVirtShoot, SharedCephNetwork, TenantSubject, VmDisk } from '../../src';
+import { GoldenImage, ImageSource, Ipam, IsolatedTenant, KubeVirtShoot, SharedCephNetwork, Grantee, VmDisk } from '../../src';
 import { ManifestObject } from '../util/schema';
 import { synthObjects } from '../util/synth';
 
@@ -26,7 +26,7 @@ describe('IsolatedTenant', () => {
     sharedNetworks: [ceph],
     dnsServers: ['10.1.0.53'],
     quota: { cpu: '64', memory: '256Gi', storage: '2Ti', virtualMachines: 50, persistentVolumeClaims: 100 },
-    admins: [TenantSubject.group('tenant-a-admins'), TenantSubject.serviceAccount('argocd', 'argocd-application-controller')],
+    admins: [Grantee.group('tenant-a-admins'), Grantee.serviceAccount('argocd', 'argocd-application-controller')],
   });
   const extra = tenant.addNetwork('backend', { name: 'backend', bridge: 'br1', vlan: 1235 });
   // WHEN synthesized
