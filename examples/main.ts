@@ -1,0 +1,156 @@
+/**
+ * The talk "High Performance KubeVirt in Action", as a cdk8s app.
+ *
+ * Two GitOps apps, because their manifests go to two clusters:
+ * - `vm-cluster/`: the KubeVirt cluster: every manifest shown in the talk (the bridge NAD `my-ns/my-bridge`,
+ *   the VM `my-vm`, the cloned DataVolume `my-cloned-dv`, the shared storage network `rook-ceph/ceph`) and the
+ *   talk's use cases as stacks: high-performance VMs next to Ceph, isolated tenants, a golden-image catalog
+ *   with an upload-fed image for air-gapped clusters;
+ * - `garden/`: the Gardener garden cluster: the two shoot clusters of the talk, one file per resource.
+ *
+ * examples/python/main.py is the same app in Python and writes byte-identical YAML.
+ * (A user of the published package imports from 'cdk8s-kubevirt' instead of '../src'.)
+ */
+import * as path from 'path';
+import { Chart } from 'cdk8s';
+import {
+  AccessMode, BridgeNetwork, CloneSource, ClonedDisk, GitOpsApp, GoldenImageCatalogStack, Grantee, HighPerformanceVmStack, ImageSource,
+  Ipam, KubeVirtVm, ManifestLayout, MultiTenantVmStack, NetworkAttachmentReference, NodeBridgePolicy, SharedCephNetwork, ShootClustersStack,
+  StackStorage, StorageApi, VmDisk,
+} from '../src';
+
+const UBUNTU = 'https://cloud-images.ubuntu.com/releases/24.04/release-20250805/ubuntu-24.04-server-cloudimg-amd64.img';
+const ARGOCD = Grantee.serviceAccount('argocd', 'argocd-application-controller');
+
+/** The KubeVirt cluster. */
+export function vmCluster(outdir: string): GitOpsApp {
+  const app = new GitOpsApp({ outdir, layout: ManifestLayout.FILE_PER_CHART });
+
+  // The node side: br1 on bond0 carries exactly the VLANs used below.
+  const infra = new Chart(app, 'infrastructure');
+  new NodeBridgePolicy(infra, 'br1', { bridge: 'br1', uplink: 'bond0', mtu: 9000, nodeSelector: { 'kubevirt.io/schedulable': 'true' } });
+  // "VMs and Ceph attach to the same net-attach-def": the shared storage network rook-ceph/ceph.
+  const storage = new SharedCephNetwork(infra, 'ceph', {
+    bridge: 'br1',
+    vlan: 100,
+    mtu: 9000,
+    range: '192.168.100.0/24',
+    nodeRange: '192.168.100.0/28',
+    cephCluster: { cephImage: 'quay.io/ceph/ceph:v19.2.3', spec: { storage: { useAllNodes: true, useAllDevices: true } } },
+  });
+
+  // The talk's manifests, as on the slides.
+  const talk = new Chart(app, 'talk', { namespace: 'my-ns' });
+  const myBridge = new BridgeNetwork(talk, 'my-bridge', {
+    name: 'my-bridge',
+    bridge: 'br1',
+    vlan: 1234,
+    ipam: Ipam.whereabouts({ range: '10.123.124.0/24', routes: [{ destination: '0.0.0.0/0', gateway: '10.123.124.1' }] }),
+  });
+  new KubeVirtVm(talk, 'my-vm', {
+    name: 'my-vm',
+    memory: '2Gi',
+    networks: [{ network: myBridge, name: 'other-net' }],
+    rootDisk: VmDisk.fromContainerImage('quay.io/containerdisks/fedora:41'),
+  });
+  new ClonedDisk(talk, 'my-cloned-dv', {
+    name: 'my-cloned-dv',
+    source: CloneSource.fromPvc('my-ns', 'my-source-dv'),
+    storageApi: StorageApi.PVC,
+    accessModes: [AccessMode.READ_WRITE_ONCE],
+    size: '10Gi',
+    storageClass: 'storage-provisioner',
+  });
+
+  // Golden images, imported once; one arrives by upload for air-gapped clusters.
+  new GoldenImageCatalogStack(app, 'images', {
+    namespace: 'golden-images',
+    storageClass: 'ceph-block',
+    images: [{ name: 'ubuntu-24-04', source: ImageSource.http(UBUNTU), size: '10Gi' }],
+    uploadImages: [{ name: 'rhel-9-airgapped', size: '20Gi' }],
+    uploaders: [Grantee.group('image-uploaders')],
+    clones: [{ name: 'ubuntu-scratch', namespace: 'lab', image: 'ubuntu-24-04', size: '30Gi' }],
+    applier: ARGOCD,
+  });
+
+  // High-performance VMs next to Ceph.
+  new HighPerformanceVmStack(app, 'hpc', {
+    namespace: 'hpc',
+    bridge: 'br1',
+    storage: StackStorage.existing(storage),
+    vmVlan: 300,
+    vmRange: '10.30.0.0/24',
+    vmGateway: '10.30.0.1',
+    storageClass: 'ceph-block',
+    image: { name: 'ubuntu-24-04', source: ImageSource.http(UBUNTU), size: '10Gi' },
+    vms: [{ name: 'db-1', cpu: 8, memory: '32Gi', diskSize: '100Gi' }, { name: 'db-2', cpu: 8, memory: '32Gi', diskSize: '100Gi' }],
+  });
+
+  // Fully isolated tenants: Multus default networks, no pod network, storage reachable, nothing else.
+  new MultiTenantVmStack(app, 'tenants', {
+    bridge: 'br1',
+    storage: StackStorage.existing(storage),
+    image: { name: 'ubuntu-24-04', source: ImageSource.http(UBUNTU), size: '10Gi' },
+    imageNamespace: 'tenant-images',
+    storageClass: 'ceph-block',
+    tenants: [
+      {
+        name: 'tenant-a',
+        vlan: 2001,
+        range: '10.201.0.0/24',
+        gateway: '10.201.0.1',
+        dnsServers: ['10.201.0.53'],
+        quota: { cpu: '32', memory: '128Gi', virtualMachines: 20 },
+        admins: [Grantee.group('tenant-a-admins')],
+        vms: [{ name: 'web-1' }, { name: 'web-2' }],
+      },
+      {
+        name: 'tenant-b',
+        vlan: 2002,
+        range: '10.202.0.0/24',
+        gateway: '10.202.0.1',
+        dnsServers: ['10.202.0.53'],
+        vms: [{ name: 'ci-runner', cpu: 4, memory: '8Gi', diskSize: '40Gi' }],
+      },
+    ],
+  });
+  return app;
+}
+
+/** The garden cluster: "multiple shoot clusters can access shared networks and create their own isolated tenant networks". */
+export function garden(outdir: string): GitOpsApp {
+  const app = new GitOpsApp({ outdir, layout: ManifestLayout.FILE_PER_RESOURCE });
+  const worker = {
+    name: 'worker',
+    machineType: 'standard-4',
+    machineImageName: 'ubuntu',
+    machineImageVersion: '24.4.0',
+    minimum: 2,
+    maximum: 5,
+    zones: ['zone-a'],
+    volumeSize: '30Gi',
+    volumeType: 'ceph-block',
+    dataVolumes: [{ name: 'containerd', size: '100Gi' }],
+    networkInterfaceMultiqueue: true,
+  };
+  new ShootClustersStack(app, 'shoots', {
+    projectNamespace: 'garden-dev',
+    bridge: 'br1',
+    region: 'local',
+    cloudProfileName: 'kubevirt',
+    secretBindingName: 'hosting-cluster',
+    kubernetesVersion: '1.33.4',
+    sharedNetworks: [NetworkAttachmentReference.fromName('rook-ceph', 'ceph')],
+    shoots: [
+      { name: 'shoot-1', vlan: 1234, range: '10.250.1.0/24', gateway: '10.250.1.1', workers: [worker] },
+      { name: 'shoot-2', vlan: 2345, range: '10.250.2.0/24', gateway: '10.250.2.1', workers: [worker] },
+    ],
+  });
+  return app;
+}
+
+if (require.main === module) {
+  const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
+  vmCluster(path.join(outdir, 'vm-cluster')).synth();
+  garden(path.join(outdir, 'garden')).synth();
+}

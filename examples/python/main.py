@@ -1,0 +1,153 @@
+"""The talk "High Performance KubeVirt in Action", as a cdk8s app in Python.
+
+The same app as ../main.ts, through the Python bindings of cdk8s-kubevirt; it writes byte-identical YAML
+(test-python/test_examples.py checks it against examples/expected/). Run it with `cdk8s synth` here, or
+`CDK8S_OUTDIR=out python3 main.py`.
+"""
+
+import os
+
+from cdk8s import Chart
+from cdk8s_kubevirt import (
+    AccessMode,
+    BridgeNetwork,
+    CephClusterOptions,
+    ClonedDisk,
+    CloneSource,
+    GitOpsApp,
+    GoldenImageCatalogStack,
+    Grantee,
+    HighPerformanceVmStack,
+    ImageSource,
+    Ipam,
+    IpRoute,
+    KubeVirtVm,
+    ManifestLayout,
+    MultiTenantVmStack,
+    NetworkAttachmentReference,
+    NodeBridgePolicy,
+    SharedCephNetwork,
+    ShootClustersStack,
+    ShootDataVolume,
+    ShootWorkerProps,
+    StackClone,
+    StackImage,
+    StackShoot,
+    StackStorage,
+    StackTenant,
+    StackUploadImage,
+    StackVm,
+    StorageApi,
+    TenantQuota,
+    VmDisk,
+    VmMultusNetwork,
+)
+
+UBUNTU = "https://cloud-images.ubuntu.com/releases/24.04/release-20250805/ubuntu-24.04-server-cloudimg-amd64.img"
+ARGOCD = Grantee.service_account("argocd", "argocd-application-controller")
+
+
+def ubuntu_image() -> StackImage:
+    return StackImage(name="ubuntu-24-04", source=ImageSource.http(UBUNTU), size="10Gi")
+
+
+def vm_cluster(outdir: str) -> GitOpsApp:
+    """The KubeVirt cluster."""
+    app = GitOpsApp(outdir=outdir, layout=ManifestLayout.FILE_PER_CHART)
+
+    # The node side: br1 on bond0 carries exactly the VLANs used below.
+    infra = Chart(app, "infrastructure")
+    NodeBridgePolicy(infra, "br1", bridge="br1", uplink="bond0", mtu=9000, node_selector={"kubevirt.io/schedulable": "true"})
+    # "VMs and Ceph attach to the same net-attach-def": the shared storage network rook-ceph/ceph.
+    storage = SharedCephNetwork(
+        infra, "ceph",
+        bridge="br1", vlan=100, mtu=9000, range="192.168.100.0/24", node_range="192.168.100.0/28",
+        ceph_cluster=CephClusterOptions(
+            ceph_image="quay.io/ceph/ceph:v19.2.3",
+            spec={"storage": {"useAllNodes": True, "useAllDevices": True}},
+        ),
+    )
+
+    # The talk's manifests, as on the slides.
+    talk = Chart(app, "talk", namespace="my-ns")
+    my_bridge = BridgeNetwork(
+        talk, "my-bridge",
+        name="my-bridge", bridge="br1", vlan=1234,
+        ipam=Ipam.whereabouts(range="10.123.124.0/24", routes=[IpRoute(destination="0.0.0.0/0", gateway="10.123.124.1")]),
+    )
+    KubeVirtVm(
+        talk, "my-vm",
+        name="my-vm", memory="2Gi", networks=[VmMultusNetwork(network=my_bridge, name="other-net")],
+        root_disk=VmDisk.from_container_image("quay.io/containerdisks/fedora:41"),
+    )
+    ClonedDisk(
+        talk, "my-cloned-dv",
+        name="my-cloned-dv", source=CloneSource.from_pvc("my-ns", "my-source-dv"),
+        storage_api=StorageApi.PVC, access_modes=[AccessMode.READ_WRITE_ONCE], size="10Gi", storage_class="storage-provisioner",
+    )
+
+    # Golden images, imported once; one arrives by upload for air-gapped clusters.
+    GoldenImageCatalogStack(
+        app, "images",
+        namespace="golden-images", storage_class="ceph-block",
+        images=[ubuntu_image()],
+        upload_images=[StackUploadImage(name="rhel-9-airgapped", size="20Gi")],
+        uploaders=[Grantee.group("image-uploaders")],
+        clones=[StackClone(name="ubuntu-scratch", namespace="lab", image="ubuntu-24-04", size="30Gi")],
+        applier=ARGOCD,
+    )
+
+    # High-performance VMs next to Ceph.
+    HighPerformanceVmStack(
+        app, "hpc",
+        namespace="hpc", bridge="br1", storage=StackStorage.existing(storage),
+        vm_vlan=300, vm_range="10.30.0.0/24", vm_gateway="10.30.0.1", storage_class="ceph-block",
+        image=ubuntu_image(),
+        vms=[StackVm(name="db-1", cpu=8, memory="32Gi", disk_size="100Gi"), StackVm(name="db-2", cpu=8, memory="32Gi", disk_size="100Gi")],
+    )
+
+    # Fully isolated tenants: Multus default networks, no pod network, storage reachable, nothing else.
+    MultiTenantVmStack(
+        app, "tenants",
+        bridge="br1", storage=StackStorage.existing(storage),
+        image=ubuntu_image(), image_namespace="tenant-images", storage_class="ceph-block",
+        tenants=[
+            StackTenant(
+                name="tenant-a", vlan=2001, range="10.201.0.0/24", gateway="10.201.0.1", dns_servers=["10.201.0.53"],
+                quota=TenantQuota(cpu="32", memory="128Gi", virtual_machines=20), admins=[Grantee.group("tenant-a-admins")],
+                vms=[StackVm(name="web-1"), StackVm(name="web-2")],
+            ),
+            StackTenant(
+                name="tenant-b", vlan=2002, range="10.202.0.0/24", gateway="10.202.0.1", dns_servers=["10.202.0.53"],
+                vms=[StackVm(name="ci-runner", cpu=4, memory="8Gi", disk_size="40Gi")],
+            ),
+        ],
+    )
+    return app
+
+
+def garden(outdir: str) -> GitOpsApp:
+    """The garden cluster: "multiple shoot clusters can access shared networks and create their own isolated tenant networks"."""
+    app = GitOpsApp(outdir=outdir, layout=ManifestLayout.FILE_PER_RESOURCE)
+    worker = ShootWorkerProps(
+        name="worker", machine_type="standard-4", machine_image_name="ubuntu", machine_image_version="24.4.0",
+        minimum=2, maximum=5, zones=["zone-a"], volume_size="30Gi", volume_type="ceph-block",
+        data_volumes=[ShootDataVolume(name="containerd", size="100Gi")], network_interface_multiqueue=True,
+    )
+    ShootClustersStack(
+        app, "shoots",
+        project_namespace="garden-dev", bridge="br1", region="local", cloud_profile_name="kubevirt",
+        secret_binding_name="hosting-cluster", kubernetes_version="1.33.4",
+        shared_networks=[NetworkAttachmentReference.from_name("rook-ceph", "ceph")],
+        shoots=[
+            StackShoot(name="shoot-1", vlan=1234, range="10.250.1.0/24", gateway="10.250.1.1", workers=[worker]),
+            StackShoot(name="shoot-2", vlan=2345, range="10.250.2.0/24", gateway="10.250.2.1", workers=[worker]),
+        ],
+    )
+    return app
+
+
+if __name__ == "__main__":
+    out = os.environ.get("CDK8S_OUTDIR", "dist")
+    vm_cluster(os.path.join(out, "vm-cluster")).synth()
+    garden(os.path.join(out, "garden")).synth()
