@@ -364,7 +364,9 @@ function parseRange(scope: IConstruct, field: string, spec: WhereaboutsRange): P
     // `first-last/prefix`: the CIDR is the prefix around `first` (whereabouts pkg/config).
     const a = requireAddress(scope, `${field}.range`, dash[1]);
     const b = requireAddress(scope, `${field}.range`, dash[2]);
-    const size = 2n ** BigInt((a.family === 4 ? 32 : 128) - Number(dash[3]));
+    const bits = a.family === 4 ? 32 : 128;
+    if (Number(dash[3]) > bits) fail(scope, `${field}.range`, spec.range, `must have a prefix length from 0 to ${bits}`);
+    const size = 2n ** BigInt(bits - Number(dash[3]));
     const network = `${formatAddress(a.family, (a.value / size) * size)}/${dash[3]}`;
     block = requireCidr(scope, `${field}.range`, network);
     if (!contains(block, b) || b.value < a.value) {
