@@ -248,6 +248,20 @@ describe('custom resources are checked against their CRD', () => {
   });
 });
 
+describe('scope: cluster-scoped objects carry no namespace, namespaced ones always one', () => {
+  test('a namespace on a cluster-scoped custom resource or built-in kind is refused', () => {
+    const nncp = { apiVersion: 'nmstate.io/v1', kind: 'NodeNetworkConfigurationPolicy', metadata: { name: 'br1', namespace: 'hpc' }, spec: { desiredState: {} } };
+    const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'a', namespace: 'b' } };
+    expect(messagesOf(nncp)).toEqual(['NodeNetworkConfigurationPolicy hpc/br1: /metadata/namespace: must not be set: NodeNetworkConfigurationPolicy is cluster-scoped']);
+    expect(messagesOf(ns)).toEqual(['Namespace b/a: /metadata/namespace: must not be set: Namespace is cluster-scoped']);
+  });
+
+  test('a namespaced object without a namespace is refused', () => {
+    const vm = vmWith(v => { delete v.metadata.namespace; });
+    expect(messagesOf(vm)).toEqual(['VirtualMachine my-vm: /metadata/namespace: is required: VirtualMachine is namespaced']);
+  });
+});
+
 describe('metadata must be a valid ObjectMeta', () => {
   test('name is required', () => {
     const vm = vmWith(v => { delete v.metadata.name; });

@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { requireDns1123Label } from './names';
 
@@ -61,4 +61,14 @@ export function metadata(m: MetadataFields): Record<string, any> {
   const out: Record<string, any> = {};
   for (const [k, v] of Object.entries(m)) if (v !== undefined) out[k] = v;
   return out;
+}
+
+/**
+ * Keeps a cluster-scoped object free of `metadata.namespace`: cdk8s gives every object the namespace of its
+ * chart, which on a cluster-scoped kind is at best ignored and at worst a perpetual GitOps diff.
+ */
+export function clusterScoped<T extends ApiObject>(obj: T): T {
+  const chart = chartOf(obj);
+  if (chart?.namespace !== undefined) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  return obj;
 }

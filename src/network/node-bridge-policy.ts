@@ -5,7 +5,7 @@ import { isTrunkVlan, MTU_MAX, MTU_MIN, VlanTrunk } from './cni';
 import { NetworkPlan } from './plan';
 import { check } from '../core/errors';
 import { requireDns1123Subdomain } from '../core/names';
-import { metadata, setSyncWave, SyncWaves } from '../core/objects';
+import { clusterScoped, metadata, setSyncWave, SyncWaves } from '../core/objects';
 import { NodeNetworkConfigurationPolicy, NodeNetworkConfigurationPolicySpecMaxUnavailable } from '../imports/nmstate.io';
 
 /**
@@ -111,6 +111,7 @@ export class NodeBridgePolicy extends Construct {
         desiredState: explicit ? iface(explicit) : Lazy.any({ produce: () => iface(usedVlans(plan, props.bridge)) }),
       },
     });
+    clusterScoped(this.apiObject);
     setSyncWave(this.apiObject, SyncWaves.INFRASTRUCTURE);
   }
 }

@@ -5,7 +5,7 @@ import { checkAccessModes, checkEnum, checkStorageClass, checkVolumeMode } from 
 import { AccessMode, CloneStrategy, SnapshotDeletionPolicy, StorageApi, VolumeBindingMode, VolumeMode } from './types';
 import { check } from '../core/errors';
 import { requireDns1123Subdomain } from '../core/names';
-import { metadata, setSyncWave, SyncWaves } from '../core/objects';
+import { clusterScoped, metadata, setSyncWave, SyncWaves } from '../core/objects';
 import { StorageProfile, StorageProfileSpecClaimPropertySetsVolumeMode } from '../imports/cdi.kubevirt.io';
 import { VolumeSnapshotClass, VolumeSnapshotClassDeletionPolicy } from '../imports/snapshot.storage.k8s.io';
 
@@ -159,7 +159,7 @@ export class StorageClassProfile extends Construct {
     if (props.cloneStrategy !== undefined) spec.cloneStrategy = props.cloneStrategy;
     if (snapshotClass?.name !== undefined) spec.snapshotClass = snapshotClass.name;
     if (Object.keys(spec).length > 0) {
-      this.storageProfile = new StorageProfile(this, 'Resource', { metadata: metadata({ name: this.storageClass }), spec });
+      this.storageProfile = clusterScoped(new StorageProfile(this, 'Resource', { metadata: metadata({ name: this.storageClass }), spec }));
       setSyncWave(this.storageProfile, SyncWaves.INFRASTRUCTURE);
     }
     // One set of facts per storage class, written or not: two would contradict each other.
@@ -186,6 +186,7 @@ export class StorageClassProfile extends Construct {
       deletionPolicy: policy as unknown as VolumeSnapshotClassDeletionPolicy,
       parameters: d.parameters ? Object.fromEntries(Object.entries(d.parameters).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : undefined,
     });
+    clusterScoped(obj);
     setSyncWave(obj, SyncWaves.INFRASTRUCTURE);
     plan.recordSnapshotClassObject(snapshotClass, obj);
     return obj;

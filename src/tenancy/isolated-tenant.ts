@@ -6,7 +6,7 @@ import { KubeVirtVm, KubeVirtVmProps } from '../compute/kubevirt-vm';
 import { PodNetwork, VmDns, VmMultusNetwork } from '../compute/networking';
 import { check, fail } from '../core/errors';
 import { requireDns1123Label } from '../core/names';
-import { setSyncWave, SyncWaves } from '../core/objects';
+import { clusterScoped, setSyncWave, SyncWaves } from '../core/objects';
 import { parseBytes, parseMillicores } from '../core/quantity';
 import { MultiNetworkPolicy } from '../imports/k8s.cni.cncf.io';
 import { INetworkAttachment } from '../network/attachment';
@@ -157,7 +157,7 @@ export class IsolatedTenant extends Construct {
     TenantPlan.of(this).registerTenant(this);
 
     const labels = { [TENANT_LABEL]: this.tenantName };
-    this.namespaceObject = new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: this.namespace, labels } });
+    this.namespaceObject = clusterScoped(new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: this.namespace, labels } }));
     setSyncWave(this.namespaceObject, SyncWaves.NAMESPACE);
 
     if (props.defaultNetwork.isDefault === false) {

@@ -174,6 +174,8 @@ interface Problem {
 interface KindValidator {
   /** Whether the kind's own validator already checks `metadata` as an ObjectMeta. */
   readonly checksObjectMeta: boolean;
+  /** Whether objects of the kind are cluster-scoped (no namespace) rather than namespaced. */
+  readonly clusterScoped: boolean;
   /** Problems of the whole object except the rules on metadata that `checkMetadata` applies. */
   validate(obj: Record<string, unknown>): Problem[];
 }
@@ -208,6 +210,7 @@ function checkObject(obj: unknown): Problem[] {
   if ('error' in v) return [{ path: '', message: v.error }];
   problems.push(...v.validate(obj));
   problems.push(...checkMetadata(obj, kind as string, v.checksObjectMeta));
+  problems.push(...scopeProblems(obj, v.clusterScoped));
   problems.push(...(EXTRA_CHECKS[`${apiVersion}/${kind}`]?.(obj) ?? []));
   return problems;
 }
@@ -251,6 +254,27 @@ const EXTRA_CHECKS: Record<string, (obj: Record<string, any>) => Problem[]> = {
     return problems;
   },
 };
+
+/** Built-in kinds that are cluster-scoped (the API server's scope; kubernetes-models does not say). */
+const CLUSTER_SCOPED_BUILTINS = new Set([
+  'v1/Namespace', 'v1/Node', 'v1/PersistentVolume',
+  'rbac.authorization.k8s.io/v1/ClusterRole', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
+  'storage.k8s.io/v1/StorageClass', 'storage.k8s.io/v1/CSIDriver', 'scheduling.k8s.io/v1/PriorityClass',
+  'apiextensions.k8s.io/v1/CustomResourceDefinition', 'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration',
+  'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration',
+]);
+
+/**
+ * A cluster-scoped object carries no namespace (the API server ignores it and GitOps tools show a diff
+ * forever); a namespaced one names its namespace, which this library always writes so that a manifest
+ * never lands in whatever namespace the applier happens to default to.
+ */
+function scopeProblems(obj: Record<string, any>, clusterScoped: boolean): Problem[] {
+  const ns = obj.metadata?.namespace;
+  if (clusterScoped && ns !== undefined) return [{ path: '/metadata/namespace', message: `must not be set: ${obj.kind} is cluster-scoped` }];
+  if (!clusterScoped && (typeof ns !== 'string' || ns === '')) return [{ path: '/metadata/namespace', message: `is required: ${obj.kind} is namespaced` }];
+  return [];
+}
 
 const API_VERSION = /^(?:[a-z0-9]([-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?v[0-9]+(?:(?:alpha|beta)[0-9]+)?$/;
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
@@ -297,6 +321,7 @@ function builtinValidator(apiVersion: string, kind: string): KindValidator | und
   const run = (data: unknown) => cls.prototype.validate.call(data);
   return {
     checksObjectMeta: true,
+    clusterScoped: CLUSTER_SCOPED_BUILTINS.has(`${apiVersion}/${kind}`),
     validate: obj => runStrict(run, obj),
   };
 }
@@ -472,6 +497,7 @@ function crdValidator(apiVersion: string, kind: string): Lookup {
   const compiled = compile(schema, formats, `${crd.file} ${apiVersion}`);
   return {
     checksObjectMeta: false,
+    clusterScoped: crd.spec.scope === 'Cluster',
     validate: obj => compiled(obj) ? [] : ajvProblems(compiled.errors ?? [], obj),
   };
 }

@@ -1,0 +1,197 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  GitOpsApp, GoldenImageCatalogStack, Grantee, HighPerformanceVmStack, ImageSource, ManifestLayout, MultiTenantVmStack,
+  NetworkAttachmentReference, ShootClustersStack, StackStorage,
+} from '../../src';
+import { ManifestObject } from '../util/schema';
+import { parseManifest, synthObjects } from '../util/synth';
+
+const IMAGE = { name: 'ubuntu', source: ImageSource.http('https://images.example.com/ubuntu.qcow2'), size: '10Gi' };
+const STORAGE = StackStorage.create({ bridge: 'br1', vlan: 100, range: '192.168.100.0/24' });
+const kinds = (objects: ManifestObject[]) => objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+
+describe('HighPerformanceVmStack', () => {
+  const app = new GitOpsApp();
+  const stack = new HighPerformanceVmStack(app, 'hpc', {
+    namespace: 'hpc',
+    bridge: 'br1',
+    uplink: 'bond0',
+    storage: STORAGE,
+    vmVlan: 300,
+    vmRange: '10.30.0.0/24',
+    vmGateway: '10.30.0.1',
+    image: IMAGE,
+    storageClass: 'ceph-block',
+    vms: [{ name: 'db-1', cpu: 4, memory: '16Gi', diskSize: '50Gi' }],
+  });
+  const objects = synthObjects(app);
+
+  test('snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('writes the node bridge, the storage network with Ceph\'s side, the VM network, the image and the VM', () => {
+    expect(kinds(objects)).toStrictEqual([
+      'NodeNetworkConfigurationPolicy//br1-bond0',
+      'NetworkAttachmentDefinition/rook-ceph/ceph',
+      'NetworkAttachmentDefinition/rook-ceph/ceph-public',
+      'NetworkAttachmentDefinition/hpc/vm-network',
+      'DataVolume/hpc/ubuntu',
+      'DataSource/hpc/ubuntu',
+      'VirtualMachine/hpc/db-1',
+    ]);
+  });
+
+  test('the VM runs on dedicated CPUs, on its VLAN and the storage network, with a preallocated clone of the image', () => {
+    const vm = objects.find((o) => o.kind === 'VirtualMachine')!;
+    const spec = vm.spec.template.spec;
+    expect(spec.domain.cpu).toMatchObject({ dedicatedCpuPlacement: true, isolateEmulatorThread: true });
+    expect(spec.networks.map((n: any) => n.multus?.networkName ?? 'pod')).toStrictEqual(['pod', 'hpc/vm-network', 'rook-ceph/ceph']);
+    expect(vm.spec.dataVolumeTemplates[0].spec).toMatchObject({ preallocation: true, sourceRef: { kind: 'DataSource', name: 'ubuntu', namespace: 'hpc' } });
+    expect(stack.vms.map((v) => v.name)).toStrictEqual(['db-1']);
+  });
+});
+
+describe('MultiTenantVmStack', () => {
+  const app = new GitOpsApp();
+  const stack = new MultiTenantVmStack(app, 'tenants', {
+    bridge: 'br1',
+    storage: STORAGE,
+    image: IMAGE,
+    imageNamespace: 'images',
+    storageClass: 'ceph-block',
+    tenants: [
+      { name: 'a', vlan: 10, range: '10.10.0.0/24', gateway: '10.10.0.1', dnsServers: ['10.10.0.53'], vms: [{ name: 'a-1' }], admins: [Grantee.group('a-admins')] },
+      { name: 'b', vlan: 11, range: '10.11.0.0/24', gateway: '10.11.0.1', dnsServers: ['10.11.0.53'], vms: [{ name: 'b-1' }, { name: 'b-2' }] },
+    ],
+  });
+  const objects = synthObjects(app);
+
+  test('snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('each tenant VM is isolated on its tenant network and reaches only storage besides', () => {
+    for (const vm of objects.filter((o) => o.kind === 'VirtualMachine')) {
+      const ns = vm.metadata.namespace;
+      expect(vm.spec.template.spec.networks).toStrictEqual([
+        { name: 'default', multus: { networkName: `${ns}/${ns}-net`, default: true } },
+        { name: 'storage', multus: { networkName: 'rook-ceph/ceph' } },
+      ]);
+    }
+    expect(stack.vms).toHaveLength(3);
+  });
+
+  test('one clone grant per tenant, in the image namespace', () => {
+    const grants = objects.filter((o) => o.kind === 'RoleBinding' && o.roleRef.name === 'cdi.kubevirt.io:clone-sourcer');
+    expect(grants.map((g) => [g.metadata.namespace, g.subjects[0].namespace])).toStrictEqual([['images', 'a'], ['images', 'b']]);
+  });
+});
+
+describe('GoldenImageCatalogStack', () => {
+  const app = new GitOpsApp();
+  new GoldenImageCatalogStack(app, 'images', {
+    namespace: 'golden-images',
+    storageClass: 'ceph-block',
+    images: [IMAGE],
+    uploadImages: [{ name: 'airgapped', size: '20Gi' }],
+    uploaders: [Grantee.group('uploaders')],
+    clones: [{ name: 'scratch', namespace: 'lab', image: 'ubuntu' }, { name: 'local', namespace: 'golden-images', image: 'ubuntu' }],
+    applier: Grantee.serviceAccount('argocd', 'argocd-application-controller'),
+  });
+  const objects = synthObjects(app);
+
+  test('snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('golden images bind immediately and are never garbage-collected', () => {
+    for (const dv of objects.filter((o) => o.kind === 'DataVolume' && o.metadata.namespace === 'golden-images' && o.metadata.name !== 'local')) {
+      expect(dv.metadata.annotations).toMatchObject({
+        'cdi.kubevirt.io/storage.bind.immediate.requested': 'true',
+        'cdi.kubevirt.io/storage.deleteAfterCompletion': 'false',
+      });
+    }
+  });
+
+  test('the clone into another namespace gets a grant for the applier; the same-namespace clone none', () => {
+    const grants = objects.filter((o) => o.kind === 'RoleBinding' && o.roleRef.name === 'cdi.kubevirt.io:clone-sourcer');
+    expect(grants.map((g) => [g.metadata.namespace, g.subjects])).toStrictEqual([
+      ['golden-images', [{ kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' }]],
+    ]);
+  });
+});
+
+describe('ShootClustersStack', () => {
+  const app = new GitOpsApp();
+  new ShootClustersStack(app, 'shoots', {
+    projectNamespace: 'garden-dev',
+    bridge: 'br1',
+    region: 'local',
+    cloudProfileName: 'kubevirt',
+    secretBindingName: 'hosting',
+    kubernetesVersion: '1.33.4',
+    sharedNetworks: [NetworkAttachmentReference.fromName('rook-ceph', 'ceph')],
+    shoots: [
+      { name: 's1', vlan: 1234, range: '10.250.1.0/24', gateway: '10.250.1.1', workers: [] },
+      { name: 's2', vlan: 2345, range: '10.250.2.0/24', gateway: '10.250.2.1', workers: [] },
+    ],
+  });
+  const objects = synthObjects(app);
+
+  test('snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('each shoot reaches the shared network and owns its VLAN', () => {
+    expect(objects.map((o) => JSON.parse(o.spec.provider.infrastructureConfig.networks.tenantNetworks[0].config).plugins[0].vlan)).toStrictEqual([1234, 2345]);
+    expect(objects.every((o) => o.spec.provider.infrastructureConfig.networks.sharedNetworks[0].name === 'ceph')).toBe(true);
+  });
+});
+
+describe('GitOpsApp', () => {
+  const build = (props: ConstructorParameters<typeof GitOpsApp>[0]) => {
+    const app = new GitOpsApp(props);
+    new GoldenImageCatalogStack(app, 'images', { namespace: 'img', storageClass: 'sc', images: [IMAGE], uploadImages: [{ name: 'up', size: '1Gi' }] });
+    return app;
+  };
+
+  test('sync waves can be turned off', () => {
+    const objects = parseManifest(build({ syncWaves: false }).synthYaml());
+    expect(objects.some((o) => o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] !== undefined)).toBe(false);
+  });
+
+  test('one file per app', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-'));
+    build({ outdir, layout: ManifestLayout.SINGLE_FILE }).synth();
+    expect(fs.readdirSync(outdir)).toStrictEqual(['app.k8s.yaml']);
+  });
+
+  test('one file per resource: no two objects share a file, even with equal kind and name in two namespaces', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-'));
+    const app = new GitOpsApp({ outdir, layout: ManifestLayout.FILE_PER_RESOURCE });
+    new GoldenImageCatalogStack(app, 'a', { namespace: 'ns-a', storageClass: 'sc', images: [IMAGE] });
+    new GoldenImageCatalogStack(app, 'b', { namespace: 'ns-b', storageClass: 'sc', images: [IMAGE] });
+    app.synth();
+    expect(fs.readdirSync(path.join(outdir, 'a')).sort()).toStrictEqual(['ns-a.datasource.ubuntu.yaml', 'ns-a.datavolume.ubuntu.yaml']);
+    expect(fs.readdirSync(path.join(outdir, 'b')).sort()).toStrictEqual(['ns-b.datasource.ubuntu.yaml', 'ns-b.datavolume.ubuntu.yaml']);
+  });
+
+  test('validation errors are reported once, with every problem', () => {
+    const app = new GitOpsApp();
+    new MultiTenantVmStack(app, 't', {
+      bridge: 'br1',
+      storage: STORAGE,
+      image: IMAGE,
+      imageNamespace: 'img',
+      storageClass: 'sc',
+      tenants: [
+        { name: 'a', vlan: 10, range: '10.10.0.0/24', gateway: '10.10.0.1', dnsServers: ['10.10.0.53'] },
+        { name: 'b', vlan: 10, range: '10.10.0.0/24', gateway: '10.10.0.1', dnsServers: ['10.10.0.53'] },
+      ],
+    });
+    expect(() => app.synthYaml()).toThrow(/Validation failed with the following errors:\n {2}\[t\/b\/DefaultNetwork\] vlan: 10 .*\n {2}\[t\/b\/DefaultNetwork\] range: "10.10.0.0\/24" overlaps/);
+  });
+});
