@@ -146,7 +146,8 @@ describe('ShootClustersStack', () => {
   });
 
   test('each shoot reaches the shared network and owns its VLAN', () => {
-    expect(objects.map((o) => JSON.parse(o.spec.provider.infrastructureConfig.networks.tenantNetworks[0].config).plugins[0].vlan)).toStrictEqual([1234, 2345]);
+    const configs = objects.map((o) => JSON.parse(o.spec.provider.infrastructureConfig.networks.tenantNetworks[0].config));
+    expect(configs.map((c) => c.plugins[0].vlan)).toStrictEqual([1234, 2345]);
     expect(objects.every((o) => o.spec.provider.infrastructureConfig.networks.sharedNetworks[0].name === 'ceph')).toBe(true);
   });
 });
