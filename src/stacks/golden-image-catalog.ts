@@ -84,21 +84,20 @@ export class GoldenImageCatalogStack extends Chart {
 
   constructor(scope: Construct, id: string, props: GoldenImageCatalogStackProps) {
     super(scope, id, { namespace: props.namespace });
-    const add = (name: string, image: GoldenImage) => {
-      check(!(name in this.images), this, 'images', name, 'is listed twice; image names are unique in a catalog');
-      this.images[name] = image;
-    };
+    // Names first: a second image of one name would otherwise fail on its construct id, without our message.
+    const names = [...(props.images ?? []).map((i) => i.name), ...(props.uploadImages ?? []).map((i) => i.name)];
+    names.forEach((name, i) => check(names.indexOf(name) === i, this, 'images', name, 'is listed twice; image names are unique in a catalog'));
     for (const spec of props.images ?? []) {
-      add(spec.name, new GoldenImage(this, spec.name, {
+      this.images[spec.name] = new GoldenImage(this, spec.name, {
         name: spec.name, source: spec.source, size: spec.size, storageClass: props.storageClass, preallocation: true,
-      }));
+      });
     }
     for (const spec of props.uploadImages ?? []) {
       const image = new GoldenImage(this, spec.name, {
         name: spec.name, source: ImageSource.upload(), size: spec.size, storageClass: props.storageClass, preallocation: true,
       });
       (props.uploaders ?? []).forEach((u) => image.grantUpload(u));
-      add(spec.name, image);
+      this.images[spec.name] = image;
     }
     this.clones = (props.clones ?? []).map((c) => {
       const image = this.images[c.image];

@@ -21,6 +21,16 @@ describeBadInputs('stacks: bad inputs fail synthesis with their message', [
     error: 'Validation failed with the following errors:',
   },
   {
+    name: 'catalog with two images of one name (an import and an upload)',
+    build: (_c, app) => new GoldenImageCatalogStack(app, 'cat', {
+      namespace: 'golden',
+      storageClass: 'ceph-block',
+      images: [{ name: 'fedora', source: registry, size: '10Gi' }],
+      uploadImages: [{ name: 'fedora', size: '10Gi' }],
+    }),
+    error: '[cat] images: "fedora" is listed twice; image names are unique in a catalog',
+  },
+  {
     name: 'catalog clone of an image the catalog does not have',
     build: (_c, app) => new GoldenImageCatalogStack(app, 'cat', {
       namespace: 'golden',
