@@ -8,7 +8,8 @@ const IMAGE = { name: 'ubuntu', source: ImageSource.http('https://images.example
 const storage = () => StackStorage.create({ bridge: 'br1', vlan: 4000, range: '192.168.0.0/24' });
 
 /** Tenants with VLANs and /24 ranges drawn from small pools, so clashes happen often. */
-const tenantSpecs = fc.array(fc.record({ vlan: fc.integer({ min: 10, max: 15 }), net: fc.integer({ min: 0, max: 5 }), vms: fc.integer({ min: 0, max: 2 }) }), { minLength: 1, maxLength: 4 });
+const tenantSpec = fc.record({ vlan: fc.integer({ min: 10, max: 15 }), net: fc.integer({ min: 0, max: 5 }), vms: fc.integer({ min: 0, max: 2 }) });
+const tenantSpecs = fc.array(tenantSpec, { minLength: 1, maxLength: 4 });
 
 describe('property: MultiTenantVmStack', () => {
   test('synthesizes schema-valid isolated tenants exactly when no two share a VLAN or a range', () => {
