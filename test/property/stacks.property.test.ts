@@ -50,7 +50,9 @@ describe('property: MultiTenantVmStack', () => {
 });
 
 describe('property: HighPerformanceVmStack', () => {
-  const vm = fc.record({ cpu: fc.integer({ min: 1, max: 16 }), memoryGi: fc.integer({ min: 1, max: 64 }), diskGi: fc.integer({ min: 10, max: 200 }) });
+  const vm = fc.record({
+    cpu: fc.integer({ min: 1, max: 16 }), memoryGi: fc.integer({ min: 1, max: 64 }), diskGi: fc.integer({ min: 10, max: 200 }),
+  });
 
   test('random VM sizes with dedicated CPUs always synthesize schema-valid VMs with their requests', () => {
     fc.assert(fc.property(fc.array(vm, { minLength: 1, maxLength: 3 }), (vms) => {
