@@ -1,7 +1,7 @@
 import { BoundDisk, DiskBinder, DiskContext } from './disk-binding';
 import { DiskBus, DiskCache, DiskIo } from './options';
 import { checkBootOrder } from './rules';
-import { check, fail } from '../core/errors';
+import { check, checkEnum, fail } from '../core/errors';
 import { isDns1123Label, isDns1123Subdomain } from '../core/names';
 import { renderClone } from '../storage/clone';
 import { CloneOptions } from '../storage/clone-options';
@@ -240,13 +240,13 @@ export class VmDisk {
     check(isDns1123Label(ctx.diskName), ctx.scope, `${f}.name`, ctx.diskName,
       'must be a DNS-1123 label (KubeVirt names the disk\'s container after it)');
     if (o.bus !== undefined) {
-      check(Object.values(DiskBus).includes(o.bus), ctx.scope, `${f}.bus`, o.bus, `must be one of ${Object.values(DiskBus).join(', ')} (ide is not supported)`);
+      checkEnum(ctx.scope, `${f}.bus`, o.bus, DiskBus as Record<string, DiskBus>, 'DiskBus', ' (ide is not supported)');
     }
     if (o.cache !== undefined) {
-      check(Object.values(DiskCache).includes(o.cache), ctx.scope, `${f}.cache`, o.cache, `must be one of ${Object.values(DiskCache).join(', ')}`);
+      checkEnum(ctx.scope, `${f}.cache`, o.cache, DiskCache as Record<string, DiskCache>, 'DiskCache');
     }
     if (o.io !== undefined) {
-      check(Object.values(DiskIo).includes(o.io), ctx.scope, `${f}.io`, o.io, `must be one of ${Object.values(DiskIo).join(', ')}`);
+      checkEnum(ctx.scope, `${f}.io`, o.io, DiskIo as Record<string, DiskIo>, 'DiskIo');
     }
     checkBootOrder(ctx.scope, `${f}.bootOrder`, o.bootOrder);
     if (o.dedicatedIoThread) {

@@ -10,7 +10,7 @@ import { PodNetwork, VmDns, VmMultusNetwork, VmNetworkOptions, VmPort } from './
 import { multusNic, Nic, podNic, renderNic } from './nics';
 import { DiskCache, DiskIo, EvictionStrategy, InterfaceBinding, IoThreadsPolicy, NicModel, RunStrategy, VmServiceType } from './options';
 import { PerformanceKnobs, PerformanceProfile } from './performance';
-import { check, fail } from '../core/errors';
+import { check, checkEnum, fail } from '../core/errors';
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, requireDns1123Label } from '../core/names';
 import { metadata, resolveNamespace, setSyncWave, SyncWaves } from '../core/objects';
 import { GIBIBYTE, MEBIBYTE, parseBytes, parseMillicores } from '../core/quantity';
@@ -381,7 +381,7 @@ export class KubeVirtVm extends Construct {
         `${p.port}/${p.protocol}`, 'is not forwarded to the guest: the pod network interface lists its ports; add it there'));
     }
     if (options.type !== undefined) {
-      check(Object.values(VmServiceType).includes(options.type), this, 'service.type', options.type, `must be one of ${Object.values(VmServiceType).join(', ')}`);
+      checkEnum(this, 'service.type', options.type, VmServiceType as Record<string, VmServiceType>, 'VmServiceType');
     }
     this.services.push(name);
     const service = new k8s.KubeService(this, `Service-${name}`, {
@@ -469,7 +469,7 @@ export class KubeVirtVm extends Construct {
   private checkIoThreads(): void {
     const k = this.performanceKnobs;
     if (k.ioThreadsPolicy !== undefined) {
-      check(Object.values(IoThreadsPolicy).includes(k.ioThreadsPolicy), this, 'ioThreadsPolicy', k.ioThreadsPolicy, `must be one of ${Object.values(IoThreadsPolicy).join(', ')}`);
+      checkEnum(this, 'ioThreadsPolicy', k.ioThreadsPolicy, IoThreadsPolicy as Record<string, IoThreadsPolicy>, 'IoThreadsPolicy');
     }
     const count = k.ioThreadsSupplementalPoolThreadCount;
     if (k.ioThreadsPolicy === IoThreadsPolicy.SUPPLEMENTAL_POOL) {
@@ -479,7 +479,7 @@ export class KubeVirtVm extends Construct {
       check(count === undefined, this, 'ioThreadsSupplementalPoolThreadCount', count, 'only applies with IoThreadsPolicy.SUPPLEMENTAL_POOL');
     }
     if (k.diskCache !== undefined) {
-      check(Object.values(DiskCache).includes(k.diskCache), this, 'diskCache', k.diskCache, `must be one of ${Object.values(DiskCache).join(', ')}`);
+      checkEnum(this, 'diskCache', k.diskCache, DiskCache as Record<string, DiskCache>, 'DiskCache');
     }
   }
 
@@ -487,10 +487,10 @@ export class KubeVirtVm extends Construct {
   private checkPod(): void {
     const p = this.props;
     if (p.runStrategy !== undefined) {
-      check(Object.values(RunStrategy).includes(p.runStrategy), this, 'runStrategy', p.runStrategy, `must be one of ${Object.values(RunStrategy).join(', ')}`);
+      checkEnum(this, 'runStrategy', p.runStrategy, RunStrategy as Record<string, RunStrategy>, 'RunStrategy');
     }
     if (p.evictionStrategy !== undefined) {
-      check(Object.values(EvictionStrategy).includes(p.evictionStrategy), this, 'evictionStrategy', p.evictionStrategy, `must be one of ${Object.values(EvictionStrategy).join(', ')}`);
+      checkEnum(this, 'evictionStrategy', p.evictionStrategy, EvictionStrategy as Record<string, EvictionStrategy>, 'EvictionStrategy');
     }
     if (p.hostname !== undefined) {
       check(isDns1123Label(p.hostname), this, 'hostname', p.hostname, 'must be a DNS-1123 label (lower-case letters, digits and \'-\', at most 63 characters)');

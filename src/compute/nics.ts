@@ -6,7 +6,7 @@ import { IConstruct } from 'constructs';
 import { MasqueradeInterfaceOptions, PodNetwork, VmMultusNetwork, VmNetworkOptions } from './networking';
 import { InterfaceBinding, NicModel } from './options';
 import { checkBootOrder, checkInterfaceName, checkMac, checkPciAddress } from './rules';
-import { check, fail } from '../core/errors';
+import { check, checkEnum, fail } from '../core/errors';
 import {
   VirtualMachineSpecTemplateSpecDomainDevicesInterfaces,
   VirtualMachineSpecTemplateSpecNetworks,
@@ -70,7 +70,7 @@ function checkNic(scope: IConstruct, nic: Nic): void {
   checkInterfaceName(scope, `${f}.name`, nic.name);
   if (o.macAddress !== undefined) checkMac(scope, `${f}.macAddress`, o.macAddress, nic.binding === InterfaceBinding.MASQUERADE);
   if (o.model !== undefined) {
-    check(Object.values(NicModel).includes(o.model), scope, `${f}.model`, o.model, `must be one of ${Object.values(NicModel).join(', ')}`);
+    checkEnum(scope, `${f}.model`, o.model, NicModel as Record<string, NicModel>, 'NicModel');
     check(nic.binding !== InterfaceBinding.SRIOV, scope, `${f}.model`, o.model, 'does not apply to SR-IOV: the guest sees the virtual function itself');
   }
   if (o.pciAddress !== undefined) checkPciAddress(scope, `${f}.pciAddress`, o.pciAddress);

@@ -47,3 +47,15 @@ export function fail(scope: IConstruct, field: string, value: unknown, rule: str
 export function check(condition: boolean, scope: IConstruct, field: string, value: unknown, rule: string): void {
   if (!condition) fail(scope, field, value, rule);
 }
+
+/** Checks that `value` is a member of a TypeScript string enum (JavaScript and Python callers can pass anything). */
+export function checkEnum<T extends string>(
+  scope: IConstruct, field: string, value: T, values: Record<string, T>, enumName: string, why = '',
+): T {
+  const members = Object.entries(values);
+  if (!members.some(([, v]) => v === value)) {
+    const allowed = members.map(([k, v]) => `${enumName}.${k} (${JSON.stringify(v)})`).join(', ');
+    fail(scope, field, value, `must be one of ${allowed}${why}`);
+  }
+  return value;
+}

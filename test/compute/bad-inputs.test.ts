@@ -92,7 +92,7 @@ describeBadInputs('compute, networks (domain rules section 1): bad inputs fail s
   {
     name: 'NIC model KubeVirt does not know',
     build: (c) => vm(c).addNetwork(routed(c), { model: 'rtl8169' as NicModel }),
-    error: '[test/vm] networks[0].model: "rtl8169" must be one of virtio, e1000, e1000e, igb, ne2k_pci, pcnet, rtl8139',
+    error: '[test/vm] networks[0].model: "rtl8169" must be one of NicModel.VIRTIO ("virtio"), NicModel.E1000 ("e1000"), NicModel.E1000E ("e1000e"), NicModel.IGB ("igb"), NicModel.NE2K_PCI ("ne2k_pci"), NicModel.PCNET ("pcnet"), NicModel.RTL8139 ("rtl8139")',
   },
   {
     name: 'NIC model on an SR-IOV interface',
@@ -349,12 +349,12 @@ describeBadInputs('compute, VM template and performance (domain rules section 7)
   {
     name: 'cache mode KubeVirt does not know',
     build: (c) => vm(c, { rootDisk: VmDisk.fromPvc('root', { cache: 'unsafe' as DiskCache }) }),
-    error: '[test/vm] rootDisk.cache: "unsafe" must be one of none, writethrough, writeback',
+    error: '[test/vm] rootDisk.cache: "unsafe" must be one of DiskCache.NONE ("none"), DiskCache.WRITETHROUGH ("writethrough"), DiskCache.WRITEBACK ("writeback")',
   },
   {
     name: 'IO mode KubeVirt does not know',
     build: (c) => vm(c, { rootDisk: VmDisk.fromPvc('root', { io: 'directsync' as DiskIo }) }),
-    error: '[test/vm] rootDisk.io: "directsync" must be one of native, threads',
+    error: '[test/vm] rootDisk.io: "directsync" must be one of DiskIo.NATIVE ("native"), DiskIo.THREADS ("threads")',
   },
   {
     name: 'hugepage size KubeVirt does not know',
@@ -364,7 +364,7 @@ describeBadInputs('compute, VM template and performance (domain rules section 7)
   {
     name: 'IO threads policy KubeVirt does not know',
     build: (c) => vm(c, { ioThreadsPolicy: 'dedicated' as IoThreadsPolicy }),
-    error: '[test/vm] ioThreadsPolicy: "dedicated" must be one of shared, auto, supplementalPool',
+    error: '[test/vm] ioThreadsPolicy: "dedicated" must be one of IoThreadsPolicy.SHARED ("shared"), IoThreadsPolicy.AUTO ("auto"), IoThreadsPolicy.SUPPLEMENTAL_POOL ("supplementalPool")',
   },
   {
     name: 'fractional CPU limit with dedicated CPUs',
@@ -374,12 +374,12 @@ describeBadInputs('compute, VM template and performance (domain rules section 7)
   {
     name: 'eviction strategy KubeVirt does not know',
     build: (c) => vm(c, { evictionStrategy: 'Migrate' as EvictionStrategy }),
-    error: '[test/vm] evictionStrategy: "Migrate" must be one of LiveMigrate, LiveMigrateIfPossible, None, External',
+    error: '[test/vm] evictionStrategy: "Migrate" must be one of EvictionStrategy.LIVE_MIGRATE ("LiveMigrate"), EvictionStrategy.LIVE_MIGRATE_IF_POSSIBLE ("LiveMigrateIfPossible"), EvictionStrategy.NONE ("None"), EvictionStrategy.EXTERNAL ("External")',
   },
   {
     name: 'IDE bus',
     build: (c) => vm(c, { rootDisk: VmDisk.fromPvc('root', { bus: 'ide' as DiskBus }) }),
-    error: '[test/vm] rootDisk.bus: "ide" must be one of virtio, sata, scsi, usb (ide is not supported)',
+    error: '[test/vm] rootDisk.bus: "ide" must be one of DiskBus.VIRTIO ("virtio"), DiskBus.SATA ("sata"), DiskBus.SCSI ("scsi"), DiskBus.USB ("usb") (ide is not supported)',
   },
   {
     name: 'disk name that is not a DNS label',
@@ -429,7 +429,7 @@ describeBadInputs('compute, VM template and performance (domain rules section 7)
   {
     name: 'run strategy KubeVirt does not know',
     build: (c) => vm(c, { runStrategy: 'Running' as RunStrategy }),
-    error: '[test/vm] runStrategy: "Running" must be one of Always, Halted, Manual, RerunOnFailure, Once',
+    error: '[test/vm] runStrategy: "Running" must be one of RunStrategy.ALWAYS ("Always"), RunStrategy.HALTED ("Halted"), RunStrategy.MANUAL ("Manual"), RunStrategy.RERUN_ON_FAILURE ("RerunOnFailure"), RunStrategy.ONCE ("Once")',
   },
   {
     name: 'toleration with Exists and a value',

@@ -88,7 +88,7 @@ describeBadInputs('compute: further bad inputs fail synthesis with their message
   {
     name: 'Service type Kubernetes does not know',
     build: (c) => vm(c).exposeViaService({ type: 'ExternalName' as VmServiceType }),
-    error: '[test/vm] service.type: "ExternalName" must be one of ClusterIP, NodePort, LoadBalancer',
+    error: '[test/vm] service.type: "ExternalName" must be one of VmServiceType.CLUSTER_IP ("ClusterIP"), VmServiceType.NODE_PORT ("NodePort"), VmServiceType.LOAD_BALANCER ("LoadBalancer")',
   },
   {
     name: 'zero vCPUs',
@@ -98,7 +98,7 @@ describeBadInputs('compute: further bad inputs fail synthesis with their message
   {
     name: 'disk cache knob KubeVirt does not know',
     build: (c) => vm(c, { diskCache: 'unsafe' as DiskCache }),
-    error: '[test/vm] diskCache: "unsafe" must be one of none, writethrough, writeback',
+    error: '[test/vm] diskCache: "unsafe" must be one of DiskCache.NONE ("none"), DiskCache.WRITETHROUGH ("writethrough"), DiskCache.WRITEBACK ("writeback")',
   },
   {
     name: 'service account name that is not a name',

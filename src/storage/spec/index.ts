@@ -4,7 +4,7 @@
  * Internal: not re-exported by index.ts.
  */
 import { IConstruct } from 'constructs';
-import { check, fail } from '../../core/errors';
+import { check, checkEnum } from '../../core/errors';
 import { requireDns1123Subdomain } from '../../core/names';
 import { MEBIBYTE, parseBytes } from '../../core/quantity';
 import { AccessMode, StorageApi, VolumeMode } from '../types';
@@ -12,15 +12,7 @@ import { AccessMode, StorageApi, VolumeMode } from '../types';
 /** CDI's smallest DataVolume. */
 export const MIN_DATA_VOLUME_SIZE = '1Mi';
 
-/** Checks that `value` is a member of a TypeScript string enum (JavaScript and Python callers can pass anything). */
-export function checkEnum<T extends string>(scope: IConstruct, field: string, value: T, values: Record<string, T>, enumName: string, why = ''): T {
-  const members = Object.entries(values);
-  if (!members.some(([, v]) => v === value)) {
-    const allowed = members.map(([k, v]) => `${enumName}.${k} (${JSON.stringify(v)})`).join(', ');
-    fail(scope, field, value, `must be one of ${allowed}${why}`);
-  }
-  return value;
-}
+export { checkEnum };
 
 export function checkStorageApi(scope: IConstruct, field: string, value: StorageApi | undefined): StorageApi {
   if (value === undefined) return StorageApi.STORAGE;
