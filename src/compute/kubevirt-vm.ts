@@ -11,7 +11,7 @@ import { multusNic, Nic, podNic, renderNic } from './nics';
 import { DiskCache, DiskIo, EvictionStrategy, InterfaceBinding, IoThreadsPolicy, NicModel, RunStrategy, VmServiceType } from './options';
 import { PerformanceKnobs, PerformanceProfile } from './performance';
 import { check, checkEnum, fail } from '../core/errors';
-import { isDns1035Label, isDns1123Label, isDns1123Subdomain, requireDns1123Label } from '../core/names';
+import { isDns1035Label, isDns1123Label, isDns1123Subdomain, requireAnnotations, requireDns1123Label, requireLabels } from '../core/names';
 import { metadata, resolveNamespace, setSyncWave, SyncWaves } from '../core/objects';
 import { GIBIBYTE, MEBIBYTE, parseBytes, parseMillicores } from '../core/quantity';
 import { appVmProblems } from '../core/vm-rules';
@@ -270,6 +270,9 @@ export class KubeVirtVm extends Construct {
     super(scope, id);
     this.props = props;
     this.namespace = resolveNamespace(this, props.namespace);
+    requireLabels(this, 'labels', props.labels);
+    requireAnnotations(this, 'annotations', props.annotations);
+    requireLabels(this, 'nodeSelector', props.nodeSelector);
     this.apiObject = new ApiObject(this, 'Resource', {
       apiVersion: VirtualMachine.GVK.apiVersion,
       kind: VirtualMachine.GVK.kind,

@@ -43,3 +43,38 @@ export function requireDns1123Subdomain(scope: IConstruct, field: string, value:
   }
   return value;
 }
+
+// Label and annotation keys: an optional DNS-1123 subdomain prefix and '/', then a name of at most 63
+// characters; label values: at most 63 characters of the same alphabet, or empty (apimachinery validation).
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+function isQualifiedName(key: string): boolean {
+  const parts = key.split('/');
+  if (parts.length > 2) return false;
+  const name = parts[parts.length - 1];
+  const prefixOk = parts.length === 1 || isDns1123Subdomain(parts[0]);
+  return prefixOk && name.length <= LABEL_MAX && QUALIFIED_NAME.test(name);
+}
+
+/** Labels (or a node selector): qualified-name keys and short values, as the API server requires. */
+export function requireLabels(scope: IConstruct, field: string, labels: { [key: string]: string } | undefined): void {
+  for (const [key, value] of Object.entries(labels ?? {})) {
+    if (!isQualifiedName(key)) {
+      fail(scope, `${field}`, key, 'is not a valid label key: an optional DNS-1123 subdomain prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending alphanumeric');
+    }
+    if (typeof value !== 'string' || value.length > LABEL_MAX || !LABEL_VALUE.test(value)) {
+      fail(scope, `${field}.${key}`, value, 'is not a valid label value: at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending alphanumeric, or empty');
+    }
+  }
+}
+
+/** Annotations: qualified-name keys and string values. */
+export function requireAnnotations(scope: IConstruct, field: string, annotations: { [key: string]: string } | undefined): void {
+  for (const [key, value] of Object.entries(annotations ?? {})) {
+    if (!isQualifiedName(key)) {
+      fail(scope, `${field}`, key, 'is not a valid annotation key: an optional DNS-1123 subdomain prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' and \'.\', starting and ending alphanumeric');
+    }
+    if (typeof value !== 'string') fail(scope, `${field}.${key}`, value, 'must be a string');
+  }
+}

@@ -6,7 +6,7 @@ import { RenderedIpam } from './internal';
 import { Ipam } from './ipam';
 import { NetworkPlan, Segment } from './plan';
 import { check } from '../core/errors';
-import { requireDns1123Subdomain } from '../core/names';
+import { requireDns1123Subdomain, requireLabels } from '../core/names';
 import { metadata, resolveNamespace, setSyncWave, SyncWaves } from '../core/objects';
 import { NetworkAttachmentDefinition } from '../imports/k8s.cni.cncf.io';
 
@@ -82,6 +82,7 @@ export function renderAttachment(scope: Construct, spec: AttachmentSpec, identit
 export function writeAttachment(scope: Construct, spec: AttachmentSpec): WrittenAttachment {
   const p = spec.props;
   const namespace = resolveNamespace(scope, p.namespace);
+  requireLabels(scope, 'labels', p.labels);
   const apiObject = new NetworkAttachmentDefinition(scope, 'Resource', {
     metadata: metadata({ name: p.name, namespace, labels: p.labels }),
   });

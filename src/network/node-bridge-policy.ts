@@ -4,7 +4,7 @@ import { validateInterfaceName } from './bridge-network';
 import { isTrunkVlan, MTU_MAX, MTU_MIN, VlanTrunk } from './cni';
 import { NetworkPlan } from './plan';
 import { check } from '../core/errors';
-import { requireDns1123Subdomain } from '../core/names';
+import { requireDns1123Subdomain, requireLabels } from '../core/names';
 import { clusterScoped, metadata, setSyncWave, SyncWaves } from '../core/objects';
 import { NodeNetworkConfigurationPolicy, NodeNetworkConfigurationPolicySpecMaxUnavailable } from '../imports/nmstate.io';
 
@@ -63,6 +63,7 @@ export class NodeBridgePolicy extends Construct {
     super(scope, id);
     validateInterfaceName(this, 'bridge', props.bridge);
     validateInterfaceName(this, 'uplink', props.uplink);
+    requireLabels(this, 'nodeSelector', props.nodeSelector);
     if (props.mtu !== undefined) {
       check(Number.isInteger(props.mtu) && props.mtu >= MTU_MIN && props.mtu <= MTU_MAX, this, 'mtu', props.mtu, `must be an integer from ${MTU_MIN} to ${MTU_MAX}`);
     }

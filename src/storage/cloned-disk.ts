@@ -5,6 +5,7 @@ import { renderClone } from './clone';
 import { CloneOptions } from './clone-options';
 import { CloneSource } from './clone-source';
 import { Grantee } from './grantee';
+import { requireLabels } from '../core/names';
 import { metadata, resolveNamespace, setSyncWave, SyncWaves } from '../core/objects';
 import { DataVolume } from '../imports/cdi.kubevirt.io';
 
@@ -73,6 +74,7 @@ export class ClonedDisk extends Construct {
   constructor(scope: Construct, id: string, props: ClonedDiskProps) {
     super(scope, id);
     this.namespace = resolveNamespace(this, props.namespace);
+    requireLabels(this, 'labels', props.labels);
     this.name = props.name ?? Names.toDnsLabel(this);
     this.source = props.source;
     // The creator is who CDI's webhook authorizes for a standalone DataVolume (the requesting user,

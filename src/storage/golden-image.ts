@@ -13,7 +13,7 @@ import {
 } from './spec';
 import { AccessMode, ImportGarbageCollection, StorageApi, VolumeMode } from './types';
 import { check, fail } from '../core/errors';
-import { requireDns1035Label, requireDns1123Label, requireDns1123Subdomain } from '../core/names';
+import { requireDns1035Label, requireDns1123Label, requireDns1123Subdomain, requireLabels } from '../core/names';
 import { metadata, resolveNamespace, setSyncWave, SyncWaves } from '../core/objects';
 import { DataImportCron, DataSource, DataVolume } from '../imports/cdi.kubevirt.io';
 
@@ -188,6 +188,7 @@ export class GoldenImage extends Construct {
     check(props.source instanceof ImageSource, this, 'source', props.source, 'must be an ImageSource (ImageSource.http(), registry(), s3(), gcs(), pvc(), blank() or upload())');
     const source = props.source;
     this.namespace = resolveNamespace(this, props.namespace);
+    requireLabels(this, 'labels', props.labels);
     this.name = requireDns1123Subdomain(this, 'name', props.name ?? Names.toDnsLabel(this));
     this.storageApi = checkStorageApi(this, 'storageApi', props.storageApi);
     checkSize(this, 'size', props.size);
