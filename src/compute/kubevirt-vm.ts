@@ -10,6 +10,7 @@ import { PodNetwork, VmDns, VmMultusNetwork, VmNetworkOptions, VmPort } from './
 import { multusNic, Nic, podNic, renderNic } from './nics';
 import { DiskCache, DiskIo, EvictionStrategy, InterfaceBinding, IoThreadsPolicy, NicModel, RunStrategy, VmServiceType } from './options';
 import { PerformanceKnobs, PerformanceProfile } from './performance';
+import { templateToJson } from './template-json';
 import { check, checkEnum, fail } from '../core/errors';
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, requireAnnotations, requireDns1123Label, requireLabels } from '../core/names';
 import { metadata, resolveNamespace, setSyncWave, SyncWaves } from '../core/objects';
@@ -22,7 +23,6 @@ import {
   VirtualMachineSpecTemplateSpecDomainResourcesLimits,
   VirtualMachineSpecTemplateSpecDomainResourcesRequests,
   VirtualMachineSpecTemplateSpecVolumes,
-  toJson_VirtualMachineSpecTemplate,
 } from '../imports/kubevirt.io';
 import { INetworkAttachment } from '../network/attachment';
 
@@ -690,7 +690,7 @@ export class KubeVirtVm extends Construct {
         dnsConfig: this.dns?.dnsConfig,
       },
     };
-    const templateJson = toJson_VirtualMachineSpecTemplate(template)!;
+    const templateJson = templateToJson(template);
     // Tolerations and affinity are core Kubernetes types: rendered by their own (cdk8s-plus) bindings.
     if (p.tolerations && p.tolerations.length > 0) templateJson.spec.tolerations = p.tolerations.map((t) => k8s.toJson_Toleration(t));
     if (p.affinity) templateJson.spec.affinity = k8s.toJson_Affinity(p.affinity);
