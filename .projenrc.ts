@@ -102,8 +102,9 @@ project.addTask('examples', {
 });
 
 project.addTask('bench', {
-  description: 'Estate benchmark: the library against raw ApiObjects and the plain YAML floor',
+  description: 'Estate benchmark: the library against raw ApiObjects and the plain YAML floor (flags: see bench/README.md)',
   exec: 'node --expose-gc -r ts-node/register/transpile-only bench/estate.ts',
+  receiveArgs: true,
 });
 
 const testPython = project.addTask('test:python', {

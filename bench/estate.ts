@@ -37,7 +37,7 @@ interface Options {
 }
 
 const USAGE = `usage: node --expose-gc -r ts-node/register/transpile-only bench/estate.ts [options]
-   or: [BENCH_TENANTS=N ...] npx projen bench      (the projen task passes no arguments on)
+   or: npx projen bench -- [options]               (or set the BENCH_* variables)
   --tenants N      BENCH_TENANTS   tenants in the 1x estate (default 100)
   --vms N          BENCH_VMS       VMs per tenant (default 50)
   --scales LIST    BENCH_SCALES    multiples of the tenants to run, comma-separated (default 1,2,4)
@@ -68,6 +68,7 @@ function parseArgs(argv: string[]): Options {
   const flags = new Set(['warmup', 'handoff']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
+    if (a === '--') continue; // `npx projen bench -- --tenants 10` passes the separator on
     if (a === '--help' || a === '-h') {
       console.log(USAGE);
       process.exit(0);
