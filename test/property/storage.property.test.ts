@@ -197,8 +197,13 @@ describe('property: valid clones always synthesize; a cross-namespace clone alwa
 /** Inputs that break exactly one rule of a golden image or a clone. */
 const invalidStorage: fc.Arbitrary<(chart: Chart) => void> = fc.oneof(
   // Sizes that are not whole byte quantities of at least 1Mi.
-  fc.oneof(fc.string(), fc.integer({ min: 1, max: 1048575 }).map(String), fc.constantFrom('1.5', '0', '-1Gi', '10 GB', '1Mi ', ''))
-    .filter((s) => !/^[0-9]+(Mi|Gi|Ti)$/.test(s))
+  // Random strings exclude everything shaped like a quantity (e.g. "1E" is a valid exabyte); the quantity-shaped
+  // bad sizes are the listed ones and the byte counts below 1Mi.
+  fc.oneof(
+    fc.string().filter((s) => !/^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([KMGTPE]i|[numkMGTPE]|[eE][+-]?[0-9]+)?$/.test(s)),
+    fc.integer({ min: 1, max: 1048575 }).map(String),
+    fc.constantFrom('1.5', '0', '-1Gi', '10 GB', '1Mi ', ''),
+  )
     .map((s) => (c: Chart) => { new GoldenImage(c, 'i', { size: s, source: ImageSource.blank() }); }),
   // Names that are not DNS-1123.
   fc.string({ minLength: 1 }).filter((s) => !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(s))
