@@ -228,3 +228,27 @@ describeBadInputs('tenancy: tenant VMs attach only to their tenant\'s networks',
     error: '[test/rogue] networks[0]: "kube-system/mgmt" is not granted to tenant "a"; grant it with grantSharedNetwork() first',
   },
 ]);
+
+// More rows, one per error site of tenancy not triggered above (see docs/errors.md).
+describeBadInputs('tenancy: further bad inputs fail synthesis with their message', [
+  {
+    name: 'shoot pod CIDR with a prefix longer than IPv4 allows',
+    build: (c) => shoot(c, { podsCidr: '100.96.0.0/33' }),
+    error: '[test/s] podsCidr: "100.96.0.0/33" must have a prefix length from 0 to 32',
+  },
+  {
+    name: 'shoot service CIDR with host bits',
+    build: (c) => shoot(c, { servicesCidr: '100.64.0.1/13' }),
+    error: '[test/s] servicesCidr: "100.64.0.1/13" has host bits set; did you mean "100.64.0.0/13"?',
+  },
+  {
+    name: 'two worker pools of one name',
+    build: (c) => shoot(c, { workers: [worker, { ...worker, machineType: 'large' }] }),
+    error: '[test/s] workers[1].name: "w" is used by another worker pool; pool names are unique',
+  },
+  {
+    name: 'worker pool with a negative minimum',
+    build: (c) => shoot(c, { workers: [{ ...worker, minimum: -1 }] }),
+    error: '[test/s] workers[0].minimum: -1 must be a whole number >= 0',
+  },
+]);
