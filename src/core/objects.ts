@@ -8,7 +8,8 @@ export function resolveNamespace(scope: IConstruct, explicit: string | undefined
   return requireDns1123Label(scope, field, ns);
 }
 
-function chartOf(scope: IConstruct): Chart | undefined {
+/** The chart `scope` belongs to, if any. */
+export function chartOf(scope: IConstruct): Chart | undefined {
   try {
     return Chart.of(scope);
   } catch {

@@ -6,7 +6,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Grantee } from './grantee';
 import { fail } from '../core/errors';
-import { metadata, setSyncWave, SyncWaves } from '../core/objects';
+import { chartOf, metadata, setSyncWave, SyncWaves } from '../core/objects';
 
 /**
  * CDI's ClusterRole with exactly one rule: `create` on `datavolumes/source` in `cdi.kubevirt.io`, the
@@ -17,12 +17,9 @@ export const CLONE_SOURCER_CLUSTER_ROLE = 'cdi.kubevirt.io:clone-sourcer';
 
 const GRANTS_ID = 'CloneGrants';
 
-function chartOf(scope: IConstruct, field: string): Chart {
-  try {
-    return Chart.of(scope);
-  } catch {
-    return fail(scope, field, scope.node.path, 'must be inside a cdk8s Chart: objects outside a chart are not synthesized, and the clone would be refused without its RoleBinding');
-  }
+function requireChart(scope: IConstruct, field: string): Chart {
+  return chartOf(scope) ?? fail(scope, field, scope.node.path,
+    'must be inside a cdk8s Chart: objects outside a chart are not synthesized, and the clone would be refused without its RoleBinding');
 }
 
 /**
@@ -31,7 +28,7 @@ function chartOf(scope: IConstruct, field: string): Chart {
  * the permission holds in the source namespace only, for that one subject.
  */
 export function ensureCloneGrant(scope: IConstruct, sourceNamespace: string, grantee: Grantee, field: string): ApiObject {
-  const chart = chartOf(scope, field);
+  const chart = requireChart(scope, field);
   const grants = (chart.node.tryFindChild(GRANTS_ID) as Construct | undefined) ?? new Construct(chart, GRANTS_ID);
   // Construct ids may not contain '/'; user names may.
   const id = `${sourceNamespace} ${grantee._key}`.replace(/%/g, '%25').replace(/\//g, '%2F');
