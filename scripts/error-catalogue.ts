@@ -416,6 +416,11 @@ class Analyzer {
           if (site) out.push(site);
         } else if (ts.isThrowStatement(node) && ts.isNewExpression(node.expression) && node.expression.expression.getText() === 'Error') {
           out.push(this.throwSite(sf, node, node.expression));
+        } else if (ts.isThrowStatement(node) && ts.isNewExpression(node.expression)
+          && node.expression.expression.getText() === 'KubeVirtConfigError' && node.expression.arguments?.length === 4) {
+          // `throw new KubeVirtConfigError(path, field, value, rule)` where there is no construct to `fail()` on.
+          const [, field, , rule] = node.expression.arguments;
+          out.push(this.makeSite(sf, node, 'throw', field, rule, conditionOf(node)));
         }
         ts.forEachChild(node, visit);
       };
@@ -1008,9 +1013,7 @@ const FIXES: Array<[RegExp, Fix]> = [
   [/^range: overlaps/, 'Give the networks ranges that do not overlap, or share one network on purpose with shareInto().'],
   [/^bridge: is already defined on nodes by/, 'Define each node bridge with one NodeBridgePolicy; use nodeSelector on it to cover several node groups.'],
   [/^vlan: is not let through by the node bridge/, 'Add the VLAN to the NodeBridgePolicy\'s allowedVlans, or leave allowedVlans out to carry every VLAN the app uses.'],
-  [/^network reference: must be "namespace\/name"/, 'Write the reference as "namespace/name", e.g. "rook-ceph/ceph", or use NetworkAttachmentReference.fromName().'],
-  [/^network reference namespace: must be a DNS-1123 label/, 'Use the namespace\'s real name: lower-case letters, digits and \'-\', at most 63 characters.'],
-  [/^network reference name: must be a DNS-1123 subdomain/, 'Use the NetworkAttachmentDefinition\'s real name: lower-case letters, digits, \'-\' and \'.\'.'],
+  [/^reference: must be "namespace\/name"/, 'Write the reference as "namespace/name", e.g. "rook-ceph/ceph", or use NetworkAttachmentReference.fromName().'],
   // network: shared Ceph network
   [/^cephAttachment: needs TenantIsolation\.PORT_ISOLATION/, 'Use CephAttachment.bridge() without isolation, or keep the default TenantIsolation.PORT_ISOLATION for a macvlan Ceph attachment.'],
   [/^nodeRange: must be of the same IP family as range/, 'Give nodeRange in the same IP family as range.'],

@@ -1,4 +1,8 @@
+import { KubeVirtConfigError } from '../core/errors';
 import { isDns1123Label, isDns1123Subdomain } from '../core/names';
+
+/** A reference is not a construct; its errors name the class where a construct path would stand. */
+const REFERENCE_PATH = 'NetworkAttachmentReference';
 
 /**
  * What kind of pod interface a network attachment gives, which decides the VM interface binding.
@@ -73,7 +77,7 @@ export class NetworkAttachmentReference implements INetworkAttachment {
   public static fromReference(reference: string, options: NetworkAttachmentReferenceOptions = {}): INetworkAttachment {
     const parts = typeof reference === 'string' ? reference.split('/') : [];
     if (parts.length !== 2) {
-      throw new Error(`network reference: ${JSON.stringify(reference)} must be "namespace/name"`);
+      throw new KubeVirtConfigError(REFERENCE_PATH, 'reference', reference, 'must be "namespace/name"');
     }
     return new NetworkAttachmentReference(parts[0], parts[1], options);
   }
@@ -87,10 +91,10 @@ export class NetworkAttachmentReference implements INetworkAttachment {
 
   private constructor(namespace: string, name: string, options: NetworkAttachmentReferenceOptions) {
     if (!isDns1123Label(namespace)) {
-      throw new Error(`network reference namespace: ${JSON.stringify(namespace)} must be a DNS-1123 label`);
+      throw new KubeVirtConfigError(REFERENCE_PATH, 'namespace', namespace, 'must be a DNS-1123 label');
     }
     if (!isDns1123Subdomain(name)) {
-      throw new Error(`network reference name: ${JSON.stringify(name)} must be a DNS-1123 subdomain`);
+      throw new KubeVirtConfigError(REFERENCE_PATH, 'name', name, 'must be a DNS-1123 subdomain');
     }
     this.name = name;
     this.namespace = namespace;

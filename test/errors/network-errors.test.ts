@@ -22,17 +22,17 @@ describeBadInputs('network: further bad inputs fail synthesis with their message
   {
     name: 'network reference without a slash',
     build: () => NetworkAttachmentReference.fromReference('storage'),
-    error: 'network reference: "storage" must be "namespace/name"',
+    error: '[NetworkAttachmentReference] reference: "storage" must be "namespace/name"',
   },
   {
     name: 'network reference to a namespace that is not a DNS-1123 label',
     build: () => NetworkAttachmentReference.fromName('Rook Ceph', 'ceph'),
-    error: 'network reference namespace: "Rook Ceph" must be a DNS-1123 label',
+    error: '[NetworkAttachmentReference] namespace: "Rook Ceph" must be a DNS-1123 label',
   },
   {
     name: 'network reference to a name that is not a DNS-1123 subdomain',
     build: () => NetworkAttachmentReference.fromReference('rook-ceph/Ceph_Public'),
-    error: 'network reference name: "Ceph_Public" must be a DNS-1123 subdomain',
+    error: '[NetworkAttachmentReference] name: "Ceph_Public" must be a DNS-1123 subdomain',
   },
   {
     name: 'bridge network without a bridge',

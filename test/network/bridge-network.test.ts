@@ -214,7 +214,7 @@ describe('BridgeNetwork variants', () => {
   test('an external NAD reference parses namespace/name', () => {
     const ref = NetworkAttachmentReference.fromReference('kube-system/storage', { providesDefaultRoute: true });
     expect([ref.namespace, ref.name, ref.reference, ref.providesDefaultRoute]).toStrictEqual(['kube-system', 'storage', 'kube-system/storage', true]);
-    expect(() => NetworkAttachmentReference.fromReference('storage')).toThrow('network reference: "storage" must be "namespace/name"');
+    expect(() => NetworkAttachmentReference.fromReference('storage')).toThrow('[NetworkAttachmentReference] reference: "storage" must be "namespace/name"');
   });
 });
 
