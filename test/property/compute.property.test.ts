@@ -6,6 +6,7 @@ import {
   PodNetwork, RunStrategy, VmDisk, VmDns, VmInstancetype, VmMultusNetwork, VmPort,
 } from '../../src';
 import { KubeVirtConfigError } from '../../src/core/errors';
+import { expectLibraryError, synthError } from '../util/expect-error';
 import { synthObjects } from '../util/synth';
 
 // GIVEN random CPU, memory, hugepage and dedicated-CPU combinations, networks, disks and profiles, WHEN a VM is
@@ -194,19 +195,9 @@ const invalidVm: fc.Arbitrary<KubeVirtVmProps> = fc.oneof(
 describe('property: invalid VMs always fail with the library\'s own error', () => {
   test('random invalid compute, knob, name and disk combinations never crash and never produce YAML', () => {
     fc.assert(fc.property(invalidVm, (bad) => {
-      const app = new App();
-      const chart = new Chart(app, 'p');
-      let yaml: string | undefined;
-      let error: unknown;
-      try {
-        new KubeVirtVm(chart, 'vm', { name: 'vm', namespace: 'vms', cpu: 2, memory: '2Gi', ...bad });
-        yaml = app.synthYaml();
-      } catch (e) {
-        error = e;
-      }
-      expect(yaml).toBeUndefined();
+      const error = synthError((chart) => new KubeVirtVm(chart, 'vm', { name: 'vm', namespace: 'vms', cpu: 2, memory: '2Gi', ...bad }));
       expect(error).toBeInstanceOf(KubeVirtConfigError);
-      expect((error as Error).message).toMatch(/^\[p\/vm\] [\w.[\]]+: /);
+      expectLibraryError(error, /^\[test\/vm\] [\w.[\]]+: /);
     }), { numRuns: NUM_RUNS });
   });
 });

@@ -4,6 +4,7 @@ import { NUM_RUNS } from './runs';
 import { BridgeNetwork, Ipam, IsolatedTenant, VlanTrunk } from '../../src';
 import { KubeVirtConfigError } from '../../src/core/errors';
 import { undocumentedKeys } from '../network/cni-keys';
+import { expectLibraryError, synthError } from '../util/expect-error';
 import { synthObjects } from '../util/synth';
 
 /** Valid IPv4 /16-/28 networks inside 10.0.0.0/8, as [cidr, network address as number, prefix]. */
@@ -97,19 +98,9 @@ const invalidNetwork = fc.oneof(
 describe('property: invalid bridge networks always fail with the library\'s own error', () => {
   test('random invalid inputs never crash and never produce YAML', () => {
     fc.assert(fc.property(invalidNetwork, (bad) => {
-      const app = new App();
-      const chart = new Chart(app, 'p');
-      let yaml: string | undefined;
-      let error: unknown;
-      try {
-        new BridgeNetwork(chart, 'n', { bridge: 'br1', ...bad });
-        yaml = app.synthYaml();
-      } catch (e) {
-        error = e;
-      }
-      expect(yaml).toBeUndefined();
+      const error = synthError((chart) => new BridgeNetwork(chart, 'n', { bridge: 'br1', ...bad }));
       expect(error).toBeInstanceOf(KubeVirtConfigError);
-      expect((error as Error).message).toMatch(/^\[p\/n\] [a-zA-Z.[\]0-9]+: /);
+      expectLibraryError(error, /^\[test\/n\] [a-zA-Z.[\]0-9]+: /);
     }), { numRuns: NUM_RUNS });
   });
 });

@@ -1,11 +1,17 @@
+import { App } from 'cdk8s';
 import * as fc from 'fast-check';
 import { NUM_RUNS } from './runs';
-import { GitOpsApp, HighPerformanceVmStack, ImageSource, MultiTenantVmStack, StackStorage } from '../../src';
+import { GitOpsApp, HighPerformanceVmStack, ImageSource, MultiTenantVmStack, StackStorage, StackVm } from '../../src';
 import { KubeVirtConfigError } from '../../src/core/errors';
+import { expectLibraryError, synthError } from '../util/expect-error';
 import { synthObjects } from '../util/synth';
 
 const IMAGE = { name: 'ubuntu', source: ImageSource.http('https://images.example.com/ubuntu.qcow2'), size: '10Gi' };
 const storage = () => StackStorage.create({ bridge: 'br1', vlan: 4000, range: '192.168.0.0/24' });
+/** The high-performance stack with the given VMs; everything else fixed. */
+const hpcStack = (app: App, vms: StackVm[]) => new HighPerformanceVmStack(app, 'hpc', {
+  namespace: 'hpc', bridge: 'br1', storage: storage(), vmVlan: 300, vmRange: '10.30.0.0/24', image: IMAGE, storageClass: 'ceph-block', vms,
+});
 
 /** Tenants with VLANs and /24 ranges drawn from small pools, so clashes happen often. */
 const tenantSpec = fc.record({ vlan: fc.integer({ min: 10, max: 15 }), net: fc.integer({ min: 0, max: 5 }), vms: fc.integer({ min: 0, max: 2 }) });
@@ -57,16 +63,7 @@ describe('property: HighPerformanceVmStack', () => {
   test('random VM sizes with dedicated CPUs always synthesize schema-valid VMs with their requests', () => {
     fc.assert(fc.property(fc.array(vm, { minLength: 1, maxLength: 3 }), (vms) => {
       const app = new GitOpsApp();
-      new HighPerformanceVmStack(app, 'hpc', {
-        namespace: 'hpc',
-        bridge: 'br1',
-        storage: storage(),
-        vmVlan: 300,
-        vmRange: '10.30.0.0/24',
-        image: IMAGE,
-        storageClass: 'ceph-block',
-        vms: vms.map((v, i) => ({ name: `vm-${i}`, cpu: v.cpu, memory: `${v.memoryGi}Gi`, diskSize: `${v.diskGi}Gi` })),
-      });
+      hpcStack(app, vms.map((v, i) => ({ name: `vm-${i}`, cpu: v.cpu, memory: `${v.memoryGi}Gi`, diskSize: `${v.diskGi}Gi` })));
       const objects = synthObjects(app).filter((o) => o.kind === 'VirtualMachine');
       expect(objects).toHaveLength(vms.length);
       objects.forEach((o, i) => {
@@ -82,25 +79,9 @@ describe('property: HighPerformanceVmStack', () => {
       fc.string({ minLength: 1 }).filter((s) => !/^[0-9.]+([KMGTPE]i?|[numkMGTPE]|e[0-9]+)?$/.test(s)).map((memory) => ({ diskSize: '20Gi', memory })),
     );
     fc.assert(fc.property(bad, (b) => {
-      let error: unknown;
-      try {
-        const app = new GitOpsApp();
-        new HighPerformanceVmStack(app, 'hpc', {
-          namespace: 'hpc',
-          bridge: 'br1',
-          storage: storage(),
-          vmVlan: 300,
-          vmRange: '10.30.0.0/24',
-          image: IMAGE,
-          storageClass: 'ceph-block',
-          vms: [{ name: 'vm', cpu: 2, memory: b.memory, diskSize: b.diskSize }],
-        });
-        app.synthYaml();
-      } catch (e) {
-        error = e;
-      }
+      const error = synthError((_chart, app) => hpcStack(app, [{ name: 'vm', cpu: 2, memory: b.memory, diskSize: b.diskSize }]));
       expect(error).toBeInstanceOf(KubeVirtConfigError);
-      expect((error as Error).message).toMatch(/^\[hpc\/vm\] (rootDisk\.size|memory): /);
+      expectLibraryError(error, /^\[hpc\/vm\] (rootDisk\.size|memory): /);
     }), { numRuns: NUM_RUNS });
   });
 });

@@ -4,7 +4,7 @@ import { NUM_RUNS } from './runs';
 import {
   CephAttachment, Ipam, IsolatedTenant, KubeVirtShoot, MacvlanMode, NetworkAttachmentReference, PodNetwork, SharedCephNetwork, TenantIsolation, VmDns,
 } from '../../src';
-import { KubeVirtConfigError } from '../../src/core/errors';
+import { expectLibraryError, synthError } from '../util/expect-error';
 import { synthObjects } from '../util/synth';
 
 // GIVEN random tenants with VMs, Gardener shoots and shared Ceph networks, WHEN they are synthesized, THEN valid
@@ -15,29 +15,6 @@ const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const dotted = (n: number) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 /** Distinct /24 networks 10.<i>.<j>.0/24, one per index. */
 const net24 = (i: number) => `10.${i}.0.0/24`;
-
-/** Runs `build` and synthesis; returns the error (undefined when YAML came out). */
-function failure(build: (chart: Chart) => void): unknown {
-  const app = new App();
-  const chart = new Chart(app, 'p');
-  try {
-    build(chart);
-    app.synthYaml();
-  } catch (e) {
-    return e;
-  }
-  return undefined;
-}
-
-/** The library's error: thrown at construction, or the app-wide problems cdk8s reports at synthesis. */
-function expectLibraryError(error: unknown): void {
-  expect(error).toBeDefined();
-  expect(error).not.toBeInstanceOf(TypeError);
-  expect(error).not.toBeInstanceOf(RangeError);
-  if (!(error instanceof KubeVirtConfigError)) {
-    expect((error as Error).message).toMatch(/^Validation failed with the following errors:\n {2}\[[^\]]+\] [\w.[\]]+: /);
-  }
-}
 
 const tenantCase = fc.record({
   tenants: fc.uniqueArray(fc.integer({ min: 2, max: 4000 }), { minLength: 1, maxLength: 3 }),
@@ -232,7 +209,7 @@ const invalidTenancy: fc.Arbitrary<(chart: Chart) => void> = fc.oneof(
 describe('property: invalid tenancy and storage-network inputs always fail with the library\'s own error', () => {
   test('random invalid inputs never crash and never produce YAML', () => {
     fc.assert(fc.property(invalidTenancy, (build) => {
-      expectLibraryError(failure(build));
+      expectLibraryError(synthError(build));
     }), { numRuns: NUM_RUNS });
   });
 });
