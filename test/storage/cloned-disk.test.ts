@@ -1,4 +1,5 @@
 import { App, Chart } from 'cdk8s';
+import { TALK_CLONE } from './talk';
 import {
   AccessMode, CloneSource, CloneSourceKind, CloneStrategy, ClonedDisk, GoldenImage, Grantee, ImageSource, SnapshotClass,
   StorageApi, StorageClassProfile, VolumeBindingMode, VolumeMode,
@@ -32,16 +33,7 @@ const ofKind = (objects: ManifestObject[], kind: string) => objects.filter((o) =
 const dataVolumes = (objects: ManifestObject[]) => ofKind(objects, 'DataVolume');
 
 function talkClone(chart: Chart, extra: object = {}) {
-  return new ClonedDisk(chart, 'my-cloned-dv', {
-    name: 'my-cloned-dv',
-    namespace: 'my-ns',
-    source: CloneSource.fromPvc('my-ns', 'my-source-dv'),
-    storageApi: StorageApi.PVC,
-    accessModes: [AccessMode.READ_WRITE_ONCE],
-    size: '10Gi',
-    storageClass: 'storage-provisioner',
-    ...extra,
-  });
+  return new ClonedDisk(chart, 'my-cloned-dv', { ...TALK_CLONE, ...extra });
 }
 
 describe('ClonedDisk: the talk', () => {

@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
+import { TALK_CLONE } from './talk';
 import {
-  AccessMode, CloneSource, CloneStrategy, ClonedDisk, GoldenImage, Grantee, ImageSource, PullMethod, SnapshotClass, StorageApi,
+  CloneSource, CloneStrategy, ClonedDisk, GoldenImage, Grantee, ImageSource, PullMethod, SnapshotClass,
   StorageClassProfile, VolumeBindingMode, VolumeMode,
 } from '../../src';
 import { parseManifest, synthObjects } from '../util/synth';
@@ -49,15 +50,7 @@ function buildScene(): App {
     requireStrategy: true,
     creator: Grantee.serviceAccount('argocd', 'argocd-application-controller'),
   });
-  new ClonedDisk(chart, 'my-cloned-dv', {
-    name: 'my-cloned-dv',
-    namespace: 'my-ns',
-    source: CloneSource.fromPvc('my-ns', 'my-source-dv'),
-    storageApi: StorageApi.PVC,
-    accessModes: [AccessMode.READ_WRITE_ONCE],
-    size: '10Gi',
-    storageClass: 'storage-provisioner',
-  });
+  new ClonedDisk(chart, 'my-cloned-dv', TALK_CLONE);
   return app;
 }
 

@@ -1,7 +1,8 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { TALK_CLONE } from './talk';
 import {
-  AccessMode, CloneSource, ClonedDisk, GoldenImage, Grantee, ImageSource, StorageApi,
+  CloneSource, ClonedDisk, GoldenImage, Grantee, ImageSource,
 } from '../../src';
 import { renderClone } from '../../src/storage/clone';
 import { ManifestObject } from '../util/schema';
@@ -155,16 +156,7 @@ describe('same-namespace clones get no RBAC', () => {
 
   test('the talk\'s clone (source and target in my-ns), even with a creator given', () => {
     const { app, chart } = setup();
-    new ClonedDisk(chart, 'dv', {
-      name: 'my-cloned-dv',
-      namespace: 'my-ns',
-      source: CloneSource.fromPvc('my-ns', 'my-source-dv'),
-      storageApi: StorageApi.PVC,
-      accessModes: [AccessMode.READ_WRITE_ONCE],
-      size: '10Gi',
-      storageClass: 'storage-provisioner',
-      creator: ARGOCD,
-    });
+    new ClonedDisk(chart, 'dv', { ...TALK_CLONE, creator: ARGOCD });
     expect(synthObjects(app).map((o) => o.kind)).toStrictEqual(['DataVolume']);
   });
 });
