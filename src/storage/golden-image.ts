@@ -281,8 +281,9 @@ export class GoldenImage extends Construct {
   }
 
   /**
-   * Lets `grantee` clone this image into other namespaces: a RoleBinding of CDI's
-   * `cdi.kubevirt.io:clone-sourcer` ClusterRole in the image's namespace (once per chart and grantee).
+   * Lets `grantee` clone this image into other namespaces: a RoleBinding of the library's
+   * `kubevirt.cdk8s.io:clone-sourcer` ClusterRole (the one rule CDI checks, written once per app) in the
+   * image's namespace (once per chart and grantee).
    * Returns undefined for a ServiceAccount of the image's own namespace, which CDI never checks.
    * For a VM, the grantee is the VM's ServiceAccount; for a standalone DataVolume, whoever creates it.
    */

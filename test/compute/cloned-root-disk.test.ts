@@ -51,7 +51,7 @@ describe('KubeVirtVm: a root disk cloned from a golden image', () => {
     const bindings = find(objects, 'RoleBinding');
     expect(bindings).toHaveLength(1);
     expect(bindings[0].metadata.namespace).toBe('golden-images');
-    expect(bindings[0].roleRef).toStrictEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cdi.kubevirt.io:clone-sourcer' });
+    expect(bindings[0].roleRef).toStrictEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kubevirt.cdk8s.io:clone-sourcer' });
     expect(bindings[0].subjects).toStrictEqual([{ kind: 'ServiceAccount', name: 'default', namespace: 'my-ns' }]);
     // the grant is applied before the VM
     expect(Number(bindings[0].metadata.annotations!['argocd.argoproj.io/sync-wave'])).toBeLessThan(Number(vm.metadata.annotations!['argocd.argoproj.io/sync-wave']));

@@ -106,7 +106,7 @@ describe('property: valid golden images always synthesize schema-valid objects',
       const expected = [
         ...(refreshed ? ['DataImportCron'] : ['DataVolume']),
         ...(!refreshed && p.dataSource !== false ? ['DataSource'] : []),
-        ...(crossNamespaceClone ? ['RoleBinding'] : []),
+        ...(crossNamespaceClone ? ['RoleBinding', 'ClusterRole'] : []),
       ].sort();
       expect(kinds(objects)).toStrictEqual(expected);
       // The DataVolume (or the cron's template) takes exactly the storage API asked for, with the size asked for.

@@ -78,6 +78,8 @@ describe('Python parity: a golden image and clones', () => {
       'Role golden/storage-windows-uploadrole-<hash>',
       'RoleBinding golden/storage-windows-uploadrolebinding-<hash>',
       'DataVolume tenant-a/vm1-root',
+      // The clone permission CDI checks, as a ClusterRole of the app's own (CDI's exists only from v1.66.0).
+      'ClusterRole /kubevirt.cdk8s.io:clone-sourcer',
       'RoleBinding golden/clonegr-golden-sa-argocd-argocd-application-controller-<hash>',
       'DataVolume my-ns/my-cloned-dv',
     ]);

@@ -2,14 +2,14 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { TALK_CLONE } from './talk';
 import {
-  CloneSource, ClonedDisk, GoldenImage, Grantee, ImageSource,
+  CloneSource, ClonedDisk, ClusterPrerequisites, GoldenImage, Grantee, ImageSource,
 } from '../../src';
 import { renderClone } from '../../src/storage/clone';
 import { ManifestObject } from '../util/schema';
 import { synthObjects } from '../util/synth';
 
 const ARGOCD = Grantee.serviceAccount('argocd', 'argocd-application-controller');
-const CLONE_SOURCER = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cdi.kubevirt.io:clone-sourcer' };
+const CLONE_SOURCER = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kubevirt.cdk8s.io:clone-sourcer' };
 
 function setup() {
   const app = new App();
@@ -52,7 +52,7 @@ describe('cross-namespace clones come with the RBAC CDI checks, in the source na
     // WHEN synthesized
     const objects = synthObjects(app);
 
-    // THEN one RoleBinding, in the source namespace, binds CDI's clone-sourcer ClusterRole to exactly the creator
+    // THEN one RoleBinding, in the source namespace, binds the clone-sourcer ClusterRole to exactly the creator
     expect(bindings(objects)).toHaveLength(1);
     const [binding] = bindings(objects);
     expect(binding.metadata.namespace).toBe('golden');
@@ -60,8 +60,30 @@ describe('cross-namespace clones come with the RBAC CDI checks, in the source na
     expect(binding.subjects).toStrictEqual([{ kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' }]);
     expect(binding.metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe('-5');
     expect(disk.roleBinding).toBeDefined();
-    // Not a ClusterRoleBinding, and no Role of our own: nothing broader than the one permission in one namespace.
-    expect(objects.filter((o) => o.kind === 'ClusterRoleBinding' || o.kind === 'Role' || o.kind === 'ClusterRole')).toStrictEqual([]);
+    // Not a ClusterRoleBinding, and no Role: nothing broader than the one permission in one namespace.
+    expect(objects.filter((o) => o.kind === 'ClusterRoleBinding' || o.kind === 'Role')).toStrictEqual([]);
+  });
+
+  test('the ClusterRole the bindings name is written by the app: it works on every CDI version', () => {
+    // GIVEN two clones from two namespaces, in two charts
+    const { app, chart } = setup();
+    const other = new Chart(app, 'other');
+    new ClonedDisk(chart, 'a', { name: 'a', namespace: 'tenant-a', source: CloneSource.fromGoldenImage(fedora(chart)), creator: ARGOCD });
+    new ClonedDisk(other, 'b', { name: 'b', namespace: 'tenant-b', source: CloneSource.fromPvc('images', 'ubuntu', { size: '1Gi' }), creator: ARGOCD });
+    // WHEN synthesized
+    const objects = synthObjects(app);
+    // THEN one ClusterRole with exactly the rule CDI checks (CDI doc/RBAC.md). Before, the bindings named CDI's
+    // cdi.kubevirt.io:clone-sourcer, which exists only from CDI v1.66.0 (and belongs to CDI's operator).
+    const roles = objects.filter((o) => o.kind === 'ClusterRole');
+    expect(roles).toStrictEqual([{
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'kubevirt.cdk8s.io:clone-sourcer', annotations: { 'argocd.argoproj.io/sync-wave': '-25' } },
+      rules: [{ apiGroups: ['cdi.kubevirt.io'], resources: ['datavolumes/source'], verbs: ['create'] }],
+    }]);
+    expect(bindings(objects).map((b) => b.roleRef.name)).toStrictEqual(['kubevirt.cdk8s.io:clone-sourcer', 'kubevirt.cdk8s.io:clone-sourcer']);
+    // ... and no CDI version is required for it.
+    expect(ClusterPrerequisites.of(chart).minimumVersions).not.toHaveProperty('cdi');
   });
 
   test('a VM template: the VM\'s ServiceAccount is the subject (KubeVirt authorizes it, not the creator)', () => {
