@@ -15,7 +15,7 @@ import { check, checkEnum, fail } from '../core/errors';
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, requireAnnotations, requireDns1123Label, requireLabels } from '../core/names';
 import { metadata, resolveNamespace, setSyncWave, SyncWaves } from '../core/objects';
 import { GIBIBYTE, MEBIBYTE, parseBytes, parseMillicores } from '../core/quantity';
-import { appVmProblems } from '../core/vm-rules';
+import { appVmProblems, vmNodeSelector } from '../core/vm-rules';
 import {
   VirtualMachine,
   VirtualMachineSpecTemplate,
@@ -281,8 +281,8 @@ export class KubeVirtVm extends Construct {
     });
     this.name = requireDns1123Label(this, 'name', this.apiObject.name);
     setSyncWave(this.apiObject, SyncWaves.WORKLOAD);
-    // App-wide rules other modules own (tenancy: a VM uses only its tenant's networks).
-    this.node.addValidation({ validate: () => appVmProblems(this) });
+    // App-wide rules other modules own (tenancy: a VM uses only its tenant's networks; network: placement).
+    this.node.addValidation({ validate: () => appVmProblems(this, props.nodeSelector) });
 
     this.performanceKnobs = effectiveKnobs(props.performance, props);
     this.instancetype = props.instancetype?._render(this);
@@ -680,7 +680,8 @@ export class KubeVirtVm extends Construct {
         networks: nics.length > 0 ? nics.map((n) => n.network) : undefined,
         volumes: volumes.length > 0 ? volumes : undefined,
         accessCredentials: this.accessCredential ? [this.accessCredential] : undefined,
-        nodeSelector: p.nodeSelector,
+        // Placement seam: app-wide rules add the labels of nodes that have the VM's bridges (core/vm-rules.ts).
+        nodeSelector: vmNodeSelector(this, p.nodeSelector),
         serviceAccountName: p.serviceAccountName,
         evictionStrategy: p.evictionStrategy,
         terminationGracePeriodSeconds: p.terminationGracePeriod?.toSeconds({ integral: false }),

@@ -7,6 +7,7 @@ import { Ipam } from './ipam';
 import { AttachmentSpec, writeAttachment } from './nad';
 import { Segment } from './plan';
 import { check, fail } from '../core/errors';
+import { ClusterComponent, ClusterPrerequisites, PrerequisiteKind } from '../platform/prerequisites';
 
 /** The annotation that makes Multus request a node resource, so pods land only where the bridge exists. */
 export const RESOURCE_NAME_ANNOTATION = 'k8s.v1.cni.cncf.io/resourceName';
@@ -91,7 +92,8 @@ export interface BridgeNetworkProps extends NetworkAttachmentProps {
    */
   readonly promiscMode?: boolean;
   /**
-   * Drop frames whose source MAC is not the attachment's own (stops MAC spoofing from a VM).
+   * Drop frames whose source MAC is not the attachment's own (stops MAC spoofing from a VM). Needs
+   * containernetworking-plugins v1.1.0 or later on the nodes (registered as a cluster prerequisite).
    * @default false
    */
   readonly macSpoofCheck?: boolean;
@@ -106,8 +108,12 @@ export interface BridgeNetworkProps extends NetworkAttachmentProps {
    */
   readonly disableContainerInterface?: boolean;
   /**
-   * Isolated bridge ports reach only non-isolated ports: attachments of this network cannot talk to each
-   * other, only to non-isolated ports on the bridge (e.g. a shared storage service).
+   * Isolated bridge ports reach only non-isolated ports: attachments of this network on one node cannot talk
+   * to each other, only to non-isolated ports of that node's bridge (the uplink, the node's own port, Ceph's
+   * port). This holds on one node only: the uplink is a non-isolated port, so attachments on different nodes
+   * reach each other through the switch unless the switch or L3 filtering stops them (docs/isolation.md).
+   * Needs containernetworking-plugins v1.7.0 or later (older plugins ignore the key silently; registered as a
+   * cluster prerequisite).
    * @default false
    */
   readonly portIsolation?: boolean;
@@ -195,6 +201,10 @@ export class BridgeNetwork extends Construct implements INetworkAttachment {
   public readonly apiObject: ApiObject;
   /** The CNI configuration list written to `spec.config`. */
   public readonly cniConfig: string;
+  /** Whether the attachments' bridge ports are isolated from each other (`portIsolation`). */
+  public readonly portIsolation: boolean;
+  /** Whether the bridge drops frames whose source MAC is not the attachment's own (`macspoofchk`). */
+  public readonly macSpoofCheck: boolean;
 
   /** @internal */
   public readonly _segment: Segment;
@@ -220,6 +230,9 @@ export class BridgeNetwork extends Construct implements INetworkAttachment {
     this.vlan = p.vlan;
     this.providesDefaultRoute = written.ipam.providesDefaultRoute || p.isDefaultGateway === true;
     this.assignsAddresses = written.ipam.hasAddresses;
+    this.portIsolation = p.portIsolation === true;
+    this.macSpoofCheck = p.macSpoofCheck === true;
+    requirePluginVersions(this, p);
   }
 
   /**
@@ -284,6 +297,27 @@ export function bridgeAttachmentSpec(scope: Construct, props: BridgeNetworkProps
       trunkVlans: p.vlanTrunk?.map((t) => [t.minId, t.maxId] as const),
     },
   };
+}
+
+/**
+ * The bridge plugin ignores keys it does not know, so a feature missing from the nodes' plugin is silently
+ * off: `macspoofchk` exists from containernetworking/plugins v1.1.0 and `portIsolation` from v1.7.0
+ * (plugins/main/bridge/bridge.go at those tags).
+ */
+function requirePluginVersions(scope: Construct, p: BridgeNetworkProps): void {
+  const prerequisites = ClusterPrerequisites.of(scope);
+  if (p.portIsolation) {
+    prerequisites.require(scope, {
+      kind: PrerequisiteKind.VERSION, component: ClusterComponent.CNI_PLUGINS, requirement: 'v1.7.0',
+      reason: 'bridge portIsolation (older plugins ignore it: ports are not isolated)', field: 'portIsolation', value: true,
+    });
+  }
+  if (p.macSpoofCheck) {
+    prerequisites.require(scope, {
+      kind: PrerequisiteKind.VERSION, component: ClusterComponent.CNI_PLUGINS, requirement: 'v1.1.0',
+      reason: 'bridge macspoofchk (older plugins ignore it: MAC spoofing is not stopped)', field: 'macSpoofCheck', value: true,
+    });
+  }
 }
 
 /** Linux interface names: 1-15 characters, no '/', whitespace or ':'. */

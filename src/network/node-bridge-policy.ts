@@ -7,6 +7,7 @@ import { check } from '../core/errors';
 import { requireDns1123Subdomain, requireLabels } from '../core/names';
 import { clusterScoped, metadata, setSyncWave, SyncWaves } from '../core/objects';
 import { NodeNetworkConfigurationPolicy, NodeNetworkConfigurationPolicySpecMaxUnavailable } from '../imports/nmstate.io';
+import { ClusterComponent, ClusterPrerequisites, PrerequisiteKind } from '../platform/prerequisites';
 
 /**
  * The node side of bridge networks: a Linux bridge on an uplink, created by kubernetes-nmstate.
@@ -33,8 +34,9 @@ export interface NodeBridgePolicyProps {
    */
   readonly allowedVlans?: VlanTrunk[];
   /**
-   * MTU of the bridge and uplink.
-   * @default - unchanged
+   * MTU of the bridge and of its uplink (a bridge forwards no frame larger than its ports' MTU). Every network
+   * on the bridge must fit in it; a network asking for more is an error.
+   * @default - unchanged (1500 on a default uplink): networks on the bridge may not ask for more than 1500
    */
   readonly mtu?: number;
   /**
@@ -58,6 +60,8 @@ export class NodeBridgePolicy extends Construct {
   public readonly apiObject: ApiObject;
   /** The bridge. */
   public readonly bridge: string;
+  /** MTU of the bridge and uplink, when set. */
+  public readonly mtu?: number;
 
   constructor(scope: Construct, id: string, props: NodeBridgePolicyProps) {
     super(scope, id);
@@ -76,19 +80,28 @@ export class NodeBridgePolicy extends Construct {
       return [t.minId, t.maxId] as const;
     });
     this.bridge = props.bridge;
+    this.mtu = props.mtu;
     const plan = NetworkPlan.of(this);
-    plan.registerNodeBridge({ policy: this, bridge: props.bridge, allowedVlans: explicit });
+    plan.registerNodeBridge({ policy: this, bridge: props.bridge, allowedVlans: explicit, nodeSelector: props.nodeSelector, mtu: props.mtu });
 
     const name = props.name ?? `${props.bridge}-${props.uplink}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-');
     requireDns1123Subdomain(this, 'name', name);
-    const iface = (vlans: Array<readonly [number, number]>) => {
-      const port: Record<string, any> = { name: props.uplink };
+    const desiredState = () => {
+      const vlans = explicit ?? usedVlans(plan, props.bridge);
+      const hostPorts = plan.hostPortsOf(props.bridge);
+      const uplinkPort: Record<string, any> = { name: props.uplink };
       if (vlans.length > 0) {
-        port.vlan = {
+        uplinkPort.vlan = {
           'mode': 'trunk',
           'trunk-tags': vlans.map(([lo, hi]) => (lo === hi ? { id: lo } : { 'id-range': { min: lo, max: hi } })),
         };
       }
+      // The nodes' own ports (e.g. their address on the storage network): access ports of their VLAN.
+      const ports = [uplinkPort, ...hostPorts.map((h) => {
+        const port: Record<string, any> = { name: h.bridgeInterface };
+        if (h.vlan !== undefined && h.vlan > 0) port.vlan = { mode: 'access', tag: h.vlan };
+        return port;
+      })];
       const bridge: Record<string, any> = {
         name: props.bridge,
         type: 'linux-bridge',
@@ -97,8 +110,26 @@ export class NodeBridgePolicy extends Construct {
       if (props.mtu !== undefined) bridge.mtu = props.mtu;
       bridge.ipv4 = { enabled: false };
       bridge.ipv6 = { enabled: false };
-      bridge.bridge = { options: { stp: { enabled: props.stp ?? false } }, port: [port] };
-      return { interfaces: [bridge] };
+      bridge.bridge = { options: { stp: { enabled: props.stp ?? false } }, port: ports };
+      const interfaces: Array<Record<string, any>> = [bridge];
+      // A bridge's MTU is capped by its ports': the uplink must carry the same frames, or it drops them.
+      // An existing interface is changed by name alone, whatever its type (nmstate.io/devel/api.html).
+      if (props.mtu !== undefined) interfaces.push({ name: props.uplink, mtu: props.mtu });
+      const routes: Array<Record<string, any>> = [];
+      for (const h of hostPorts) {
+        const mtu = h.mtu ?? props.mtu;
+        const end = (own: string, peer: string, extra: Record<string, any> = {}) => {
+          const iface: Record<string, any> = { name: own, type: 'veth', state: 'up' };
+          if (mtu !== undefined) iface.mtu = mtu;
+          iface.veth = { peer };
+          return { ...iface, ...extra };
+        };
+        // nmstate creates a veth pair held by a bridge only when both ends are in the desired state.
+        interfaces.push(end(h.bridgeInterface, h.hostInterface, { ipv4: { enabled: false }, ipv6: { enabled: false } }));
+        interfaces.push(end(h.hostInterface, h.bridgeInterface, h.hostSettings));
+        routes.push(...(h.routes ?? []));
+      }
+      return routes.length > 0 ? { interfaces, routes: { config: routes } } : { interfaces };
     };
 
     this.apiObject = new NodeNetworkConfigurationPolicy(this, 'Resource', {
@@ -108,12 +139,27 @@ export class NodeBridgePolicy extends Construct {
         maxUnavailable: props.maxUnavailable === undefined
           ? undefined
           : NodeNetworkConfigurationPolicySpecMaxUnavailable.fromString(props.maxUnavailable),
-        // Without explicit VLANs, carry exactly what the app's networks on this bridge use (known at synth).
-        desiredState: explicit ? iface(explicit) : Lazy.any({ produce: () => iface(usedVlans(plan, props.bridge)) }),
+        // VLANs and the nodes' own ports come from the app's networks, known once the tree is complete.
+        desiredState: Lazy.any({ produce: desiredState }),
       },
     });
     clusterScoped(this.apiObject);
     setSyncWave(this.apiObject, SyncWaves.INFRASTRUCTURE);
+
+    const prerequisites = ClusterPrerequisites.of(this);
+    prerequisites.require(this, {
+      kind: PrerequisiteKind.CONFIGURATION,
+      component: ClusterComponent.NMSTATE,
+      requirement: 'kubernetes-nmstate handler on the selected nodes (NodeNetworkConfigurationPolicy nmstate.io/v1)',
+      reason: `node bridge ${props.bridge} on ${props.uplink}`,
+    });
+    prerequisites.require(this, {
+      kind: PrerequisiteKind.EXTERNAL,
+      component: ClusterComponent.NETWORK_FABRIC,
+      requirement: `switch ports facing ${props.uplink} on the selected nodes carry the VLANs of NodeNetworkConfigurationPolicy ${name} tagged`
+        + (props.mtu !== undefined ? `, with an MTU of at least ${props.mtu}` : ''),
+      reason: `VLANs of bridge ${props.bridge} between nodes`,
+    });
   }
 }
 

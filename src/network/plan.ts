@@ -2,6 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { PlannedRange } from './internal';
 import { problem } from '../core/errors';
 import { formatAddress } from '../core/ip';
+import { NETWORK_PLAN_ID, RequiredNodeLabel, VmFacts, VmRules } from '../core/vm-rules';
 
 /**
  * One layer-2 segment: a bridge and access VLAN (or a macvlan parent), shared by the networks that
@@ -18,6 +19,10 @@ export class Segment {
 /** What a network registers with the plan. */
 export interface NetworkRegistration {
   readonly network: IConstruct;
+  /** `namespace/name` of the network's NetworkAttachmentDefinition (written by this app or not). */
+  readonly reference: string;
+  /** The MTU the network asks for, if it sets one. */
+  readonly mtu?: number;
   readonly segment: Segment;
   /** Whether the segment is keyed by (device, vlan) for VLAN conflicts (false for trunk-only ports). */
   readonly checksVlan: boolean;
@@ -34,25 +39,59 @@ export interface NodeBridgeRegistration {
   readonly bridge: string;
   /** Allowed VLAN intervals; undefined when the bridge does not filter VLANs. */
   readonly allowedVlans?: Array<readonly [number, number]>;
+  /** The nodes that get the bridge; undefined for every node. */
+  readonly nodeSelector?: { readonly [key: string]: string };
+  /** MTU of the bridge and its uplink; undefined when the policy leaves it unchanged. */
+  readonly mtu?: number;
 }
 
-const PLAN_ID = 'cdk8s-kubevirt.NetworkPlan';
+/**
+ * A port of the node itself on a node bridge: a veth pair whose bridge end is an access port of `vlan` and
+ * whose host end carries the node's address on that VLAN. nmstate cannot give a VLAN-filtering bridge's own
+ * port a VLAN (nmstate/nmstate#2769, open), so a VLAN interface on top of the bridge would never see the
+ * VLAN's frames; a veth pair can be written with what nmstate expresses today (nmstate.io/features/veth.html).
+ */
+export interface HostPortRegistration {
+  /** The construct that needs the port (reported on when the app has no node bridge for it). */
+  readonly owner: IConstruct;
+  /** The field of `owner` that asked for it, for messages. */
+  readonly field: string;
+  readonly bridge: string;
+  /** Access VLAN of the port; 0 or undefined for untagged. */
+  readonly vlan?: number;
+  readonly mtu?: number;
+  /** The host end, which holds the address. */
+  readonly hostInterface: string;
+  /** The bridge end. */
+  readonly bridgeInterface: string;
+  /** nmstate settings of the host end beyond its name, type and peer (e.g. `ipv4` with DHCP); none when per-node policies set them. */
+  readonly hostSettings?: Record<string, any>;
+  /** nmstate routes (`routes.config` entries) every node of the bridge gets. */
+  readonly routes?: ReadonlyArray<Record<string, any>>;
+}
+
+/** The MTU of a bridge whose node policy leaves it unchanged: Linux's Ethernet default. */
+const DEFAULT_LINK_MTU = 1500;
 
 /**
  * The app-wide network plan: every network of the app registers here, and cross-construct rules
  * (one VLAN per segment, no overlapping ranges, bridges that exist on nodes) are checked once per
  * validation pass, in O(n log n), and reported on the construct at fault.
  */
-export class NetworkPlan extends Construct {
+export class NetworkPlan extends Construct implements VmRules {
   /** The plan of the app that `scope` belongs to. */
   public static of(scope: IConstruct): NetworkPlan {
     const root = scope.node.root as Construct;
-    return (root.node.tryFindChild(PLAN_ID) as NetworkPlan | undefined) ?? new NetworkPlan(root, PLAN_ID);
+    return (root.node.tryFindChild(NETWORK_PLAN_ID) as NetworkPlan | undefined) ?? new NetworkPlan(root, NETWORK_PLAN_ID);
   }
 
   private readonly networks: NetworkRegistration[] = [];
   private readonly byNetwork = new Map<IConstruct, NetworkRegistration>();
+  private readonly byReference = new Map<string, NetworkRegistration>();
   private readonly bridges: NodeBridgeRegistration[] = [];
+  private readonly hostPorts: HostPortRegistration[] = [];
+  /** Networks whose clients need the pod network too, and why. */
+  private readonly needsPodNetwork = new Map<string, string>();
   private problems?: Map<IConstruct, string[]>;
 
   private constructor(scope: Construct, id: string) {
@@ -62,6 +101,7 @@ export class NetworkPlan extends Construct {
   public register(registration: NetworkRegistration): void {
     this.networks.push(registration);
     this.byNetwork.set(registration.network, registration);
+    if (!this.byReference.has(registration.reference)) this.byReference.set(registration.reference, registration);
     this.problems = undefined;
     registration.network.node.addValidation({ validate: () => this.problemsOf(registration.network) });
   }
@@ -70,6 +110,67 @@ export class NetworkPlan extends Construct {
     this.bridges.push(registration);
     this.problems = undefined;
     registration.policy.node.addValidation({ validate: () => this.problemsOf(registration.policy) });
+  }
+
+  /** Adds a port of the nodes themselves to a node bridge (see HostPortRegistration). */
+  public registerHostPort(port: HostPortRegistration): void {
+    this.hostPorts.push(port);
+    this.problems = undefined;
+    port.owner.node.addValidation({ validate: () => this.problemsOf(port.owner) });
+  }
+
+  /** The host ports on `bridge`, in registration order. */
+  public hostPortsOf(bridge: string): HostPortRegistration[] {
+    return this.hostPorts.filter((p) => p.bridge === bridge);
+  }
+
+  /**
+   * Records that a VM attached to the network `reference` must also have the pod network, because some of
+   * what it must reach answers only there (`why` completes the sentence "... cannot work: <why>").
+   */
+  public requirePodNetwork(reference: string, why: string): void {
+    this.needsPodNetwork.set(reference, why);
+  }
+
+  /** The node bridge definition of `bridge`, if the app has one (the first, when defined twice). */
+  public nodeBridge(bridge: string): NodeBridgeRegistration | undefined {
+    return this.bridges.find((b) => b.bridge === bridge);
+  }
+
+  /** The registration of a network by its `namespace/name`, if a network of this app has it. */
+  public registrationByReference(reference: string): NetworkRegistration | undefined {
+    return this.byReference.get(reference);
+  }
+
+  /** VMs on a network whose clients need the pod network must have it. */
+  public vmProblems(vm: VmFacts): string[] {
+    if (vm.hasPodNetwork) return [];
+    const problems: string[] = [];
+    vm.attachedNetworks.forEach((n, i) => {
+      const why = this.needsPodNetwork.get(n.reference);
+      if (why !== undefined) problems.push(problem(`networks[${i}]`, n.reference, `cannot work for a VM without the pod network: ${why}`));
+    });
+    return problems;
+  }
+
+  /**
+   * A VM on a bridge network runs only on nodes that have the bridge: the node selector of the app's
+   * NodeBridgePolicy for it. The bridge plugin would otherwise create a missing bridge itself, unconnected,
+   * and the VM would get an address on a segment that leads nowhere.
+   */
+  public vmNodeLabels(vm: VmFacts): RequiredNodeLabel[] {
+    const labels: RequiredNodeLabel[] = [];
+    const seen = new Set<string>();
+    for (const n of vm.attachedNetworks) {
+      const device = this.byReference.get(n.reference)?.segment.device;
+      if (device === undefined || seen.has(device)) continue;
+      seen.add(device);
+      const bridge = this.nodeBridge(device);
+      for (const [key, value] of Object.entries(bridge?.nodeSelector ?? {})) {
+        labels.push({ key, value, reason: `the node bridge ${JSON.stringify(device)} of ${bridge!.policy.node.path} (network ${n.reference})` });
+      }
+    }
+    return labels;
   }
 
   /** The registration of `network`, if it registered. */
@@ -98,6 +199,7 @@ export class NetworkPlan extends Construct {
     this.checkVlans(report);
     this.checkRanges(report);
     this.checkNodeBridges(report);
+    this.checkHostPorts(report);
     return found;
   }
 
@@ -174,6 +276,25 @@ export class NetworkPlan extends Construct {
       if (!b || !b.allowedVlans || vlan === undefined || vlan === 0) continue;
       if (!b.allowedVlans.some(([lo, hi]) => vlan >= lo && vlan <= hi)) {
         report(r.network, problem('vlan', vlan, `is not let through by the node bridge ${JSON.stringify(b.bridge)} of ${b.policy.node.path}; add it to the bridge's allowed VLANs`));
+      }
+    }
+    // A frame larger than the bridge's (and uplink's) MTU is dropped there, silently.
+    for (const r of this.networks) {
+      const b = byBridge.get(r.segment.device);
+      if (!b || r.mtu === undefined) continue;
+      if (b.mtu !== undefined && r.mtu > b.mtu) {
+        report(r.network, problem('mtu', r.mtu, `is above the MTU ${b.mtu} of the node bridge ${JSON.stringify(b.bridge)} of ${b.policy.node.path}, which drops larger frames; raise the NodeBridgePolicy mtu or lower this one`));
+      } else if (b.mtu === undefined && r.mtu > DEFAULT_LINK_MTU) {
+        report(r.network, problem('mtu', r.mtu, `is above ${DEFAULT_LINK_MTU}, and the node bridge ${JSON.stringify(b.bridge)} of ${b.policy.node.path} leaves its MTU unchanged (${DEFAULT_LINK_MTU} on a default uplink), which drops larger frames; set the NodeBridgePolicy mtu`));
+      }
+    }
+  }
+
+  /** A host port joins the port list of the app's node bridge, so the app must define that bridge. */
+  private checkHostPorts(report: (c: IConstruct, m: string) => void) {
+    for (const p of this.hostPorts) {
+      if (!this.nodeBridge(p.bridge)) {
+        report(p.owner, problem(p.field, p.bridge, `needs a NodeBridgePolicy for bridge ${JSON.stringify(p.bridge)} in this app: the nodes' storage interface is a port of that bridge, written into its NodeNetworkConfigurationPolicy`));
       }
     }
   }

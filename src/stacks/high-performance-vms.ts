@@ -7,7 +7,7 @@ import { check } from '../core/errors';
 import { BridgeNetwork } from '../network/bridge-network';
 import { Ipam } from '../network/ipam';
 import { NodeBridgePolicy } from '../network/node-bridge-policy';
-import { SharedCephNetwork } from '../network/shared-ceph-network';
+import { CephNetworkProvider, NodeStorageAddresses, SharedCephNetwork } from '../network/shared-ceph-network';
 import { GoldenImage } from '../storage/golden-image';
 import { ImageSource } from '../storage/image-source';
 
@@ -23,9 +23,21 @@ export interface StackStorageNetworkProps {
   readonly range: string;
   /**
    * The nodes' addresses on the storage network (routed to, and excluded from the pool when inside it).
-   * @default - none
+   * Required with `CephNetworkProvider.HOST` and with node addresses written by the library.
+   * @default - none: the nodes' addresses are a cluster prerequisite
    */
   readonly nodeRange?: string;
+  /**
+   * How the nodes get their address in `nodeRange`.
+   * @default NodeStorageAddresses.managedOutside()
+   */
+  readonly nodeAddresses?: NodeStorageAddresses;
+  /**
+   * Where the Ceph daemons listen. VMs without a pod network (isolated tenants) need
+   * `CephNetworkProvider.HOST`: with Multus, the Ceph monitors answer on the pod network only.
+   * @default CephNetworkProvider.MULTUS
+   */
+  readonly provider?: CephNetworkProvider;
   /**
    * MTU (jumbo frames for storage traffic).
    * @default 9000
@@ -54,6 +66,11 @@ export class StackStorage {
 
   private constructor(private readonly props?: StackStorageNetworkProps, private readonly network?: SharedCephNetwork) {}
 
+  /** The MTU of the storage network (9000 unless given otherwise), for the node bridge that carries it. @internal */
+  public _mtu(): number | undefined {
+    return this.network ? this.network.mtu : (this.props!.mtu ?? 9000);
+  }
+
   /** @internal */
   public _resolve(scope: Construct): SharedCephNetwork {
     if (this.network) return this.network;
@@ -64,6 +81,8 @@ export class StackStorage {
       mtu: p.mtu ?? 9000,
       range: p.range,
       nodeRange: p.nodeRange,
+      nodeAddresses: p.nodeAddresses,
+      provider: p.provider,
       cephCluster: p.cephImage ? { cephImage: p.cephImage } : undefined,
     });
   }
@@ -161,7 +180,8 @@ export class HighPerformanceVmStack extends Chart {
     super(scope, id, { namespace: props.namespace });
     check(props.vms.length > 0, this, 'vms', props.vms, 'must list at least one VM');
     if (props.uplink !== undefined) {
-      new NodeBridgePolicy(this, 'NodeBridge', { bridge: props.bridge, uplink: props.uplink });
+      // The bridge (and its uplink) must carry the storage network's jumbo frames.
+      new NodeBridgePolicy(this, 'NodeBridge', { bridge: props.bridge, uplink: props.uplink, mtu: props.storage._mtu() });
     }
     this.storageNetwork = props.storage._resolve(this);
     this.vmNetwork = new BridgeNetwork(this, 'VmNetwork', {

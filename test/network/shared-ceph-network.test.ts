@@ -37,10 +37,11 @@ describe('SharedCephNetwork with port isolation (the default)', () => {
     expect(storage.providesDefaultRoute).toBe(false);
   });
 
-  test('tenant VMs cannot reach each other: their ports are isolated, Ceph\'s are not', () => {
+  test('tenant VMs on one node cannot reach each other: their ports are isolated, Ceph\'s are not', () => {
     const vm = plugin(byName(objects, 'NetworkAttachmentDefinition', 'ceph'));
     const ceph = plugin(byName(objects, 'NetworkAttachmentDefinition', 'ceph-public'));
-    // Isolated ports reach only non-isolated ports of the same bridge: VM -> Ceph works, VM -> VM does not.
+    // Isolated ports reach only non-isolated ports of the same bridge: VM -> Ceph works, VM -> VM does not
+    // (on one node: between nodes the uplink is a non-isolated port, see the prerequisites test).
     expect(vm.portIsolation).toBe(true);
     expect(ceph.portIsolation).toBeUndefined();
     // ... and both really are one layer-2 segment with one address pool, so Ceph is reachable and no
@@ -48,6 +49,11 @@ describe('SharedCephNetwork with port isolation (the default)', () => {
     expect([ceph.bridge, ceph.vlan, ceph.mtu]).toStrictEqual([vm.bridge, vm.vlan, vm.mtu]);
     expect([ceph.ipam.range, ceph.ipam.network_name]).toStrictEqual([vm.ipam.range, vm.ipam.network_name]);
     expect(ceph.ipam.exclude).toStrictEqual(vm.ipam.exclude);
+  });
+
+  test('the VMs\' NAD checks source MACs: it is the one segment every tenant shares', () => {
+    // A VM sending with another attachment's MAC would otherwise take over its traffic on the shared segment.
+    expect(plugin(byName(objects, 'NetworkAttachmentDefinition', 'ceph')).macspoofchk).toBe(true);
   });
 
   test('Ceph gets a route to the node range, and node addresses never enter the pool', () => {
@@ -83,6 +89,8 @@ describe('SharedCephNetwork variants', () => {
     const objects = synthObjects(app);
     expect(objects).toMatchSnapshot();
     expect(objects.map((o) => o.metadata.name)).toStrictEqual(['ceph']);
+    // Tenant VMs use this NAD too: MAC spoof checking is on.
+    expect(plugin(objects[0]).macspoofchk).toBe(true);
     expect(storage.networkSpec.selectors).toStrictEqual({ public: 'rook-ceph/ceph' });
     // A node range outside the storage range is only routed to, not excluded.
     expect(plugin(objects[0]).ipam).toMatchObject({ routes: [{ dst: '10.0.0.0/24' }] });
@@ -124,6 +132,9 @@ describe('NodeBridgePolicy', () => {
     expect(policy).toMatchSnapshot();
     const iface = policy.spec.desiredState.interfaces[0];
     expect(iface).toMatchObject({ name: 'br1', type: 'linux-bridge', state: 'up', mtu: 9000 });
+    // The uplink gets the MTU too: a bridge forwards nothing larger than its ports take, so jumbo frames of a
+    // 9000-MTU network would be dropped at a 1500-MTU uplink. It is named alone, whatever its type.
+    expect(policy.spec.desiredState.interfaces[1]).toStrictEqual({ name: 'bond0', mtu: 9000 });
     // 100 and 101 merge into one range; the trunk range follows; br9's VLAN 5 is not this bridge's.
     expect(iface.bridge.port).toStrictEqual([{
       name: 'bond0',

@@ -262,6 +262,7 @@ const CLUSTER_SCOPED_BUILTINS = new Set([
   'storage.k8s.io/v1/StorageClass', 'storage.k8s.io/v1/CSIDriver', 'scheduling.k8s.io/v1/PriorityClass',
   'apiextensions.k8s.io/v1/CustomResourceDefinition', 'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration',
   'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration',
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding',
 ]);
 
 /**
