@@ -4,8 +4,8 @@
  * Two GitOps apps, because their manifests go to two clusters:
  * - `vm-cluster/`: the KubeVirt cluster: every manifest shown in the talk (the bridge NAD `my-ns/my-bridge`,
  *   the VM `my-vm`, the cloned DataVolume `my-cloned-dv`, the shared storage network `rook-ceph/ceph`) and the
- *   talk's use cases as stacks: high-performance VMs next to Ceph, isolated tenants, a golden-image catalog
- *   with an upload-fed image for air-gapped clusters;
+ *   talk's use cases as stacks: high-performance VMs next to Ceph, isolated tenants (enforced in the cluster by
+ *   admission policies), a golden-image catalog with an upload-fed image for air-gapped clusters;
  * - `garden/`: the Gardener garden cluster: the two shoot clusters of the talk, one file per resource.
  *
  * examples/python/main.py is the same app in Python and writes byte-identical YAML.
@@ -14,9 +14,9 @@
 import * as path from 'path';
 import { Chart } from 'cdk8s';
 import {
-  AccessMode, BridgeNetwork, CloneSource, ClonedDisk, GitOpsApp, GoldenImageCatalogStack, Grantee, HighPerformanceVmStack, ImageSource,
-  Ipam, KubeVirtVm, ManifestLayout, MultiTenantVmStack, NetworkAttachmentReference, NodeBridgePolicy, SharedCephNetwork, ShootClustersStack,
-  StackStorage, StorageApi, VmDisk,
+  AccessMode, BridgeNetwork, CephNetworkProvider, CloneSource, ClonedDisk, GitOpsApp, GoldenImageCatalogStack, Grantee, HighPerformanceVmStack,
+  ImageSource, Ipam, KubeVirtVm, ManifestLayout, MultiTenantVmStack, NetworkAttachmentReference, NodeBridgePolicy, NodeStorageAddresses,
+  SharedCephNetwork, ShootClustersStack, StackStorage, StorageApi, VmDisk,
 } from '../src';
 
 const UBUNTU = 'https://cloud-images.ubuntu.com/releases/24.04/release-20250805/ubuntu-24.04-server-cloudimg-amd64.img';
@@ -29,13 +29,17 @@ export function vmCluster(outdir: string): GitOpsApp {
   // The node side: br1 on bond0 carries exactly the VLANs used below.
   const infra = new Chart(app, 'infrastructure');
   new NodeBridgePolicy(infra, 'br1', { bridge: 'br1', uplink: 'bond0', mtu: 9000, nodeSelector: { 'kubevirt.io/schedulable': 'true' } });
-  // "VMs and Ceph attach to the same net-attach-def": the shared storage network rook-ceph/ceph.
+  // "VMs and Ceph share the storage network": VMs attach to rook-ceph/ceph (isolated ports); Ceph listens on
+  // the nodes' addresses on the same VLAN (host networking), so isolated VMs reach the monitors too. Each node
+  // gets its address from nodeRange, written by nmstate.
   const storage = new SharedCephNetwork(infra, 'ceph', {
     bridge: 'br1',
     vlan: 100,
     mtu: 9000,
     range: '192.168.100.0/24',
     nodeRange: '192.168.100.0/28',
+    provider: CephNetworkProvider.HOST,
+    nodeAddresses: NodeStorageAddresses.perNode([{ node: 'worker-1' }, { node: 'worker-2' }, { node: 'worker-3' }]),
     cephCluster: { cephImage: 'quay.io/ceph/ceph:v19.2.3', spec: { storage: { useAllNodes: true, useAllDevices: true } } },
   });
 

@@ -12,6 +12,7 @@ from cdk8s_kubevirt import (
     AccessMode,
     BridgeNetwork,
     CephClusterOptions,
+    CephNetworkProvider,
     ClonedDisk,
     CloneSource,
     GitOpsApp,
@@ -26,6 +27,7 @@ from cdk8s_kubevirt import (
     MultiTenantVmStack,
     NetworkAttachmentReference,
     NodeBridgePolicy,
+    NodeStorageAddresses,
     SharedCephNetwork,
     ShootClustersStack,
     ShootDataVolume,
@@ -38,6 +40,7 @@ from cdk8s_kubevirt import (
     StackUploadImage,
     StackVm,
     StorageApi,
+    StorageNodeAddress,
     TenantQuota,
     VmDisk,
     VmMultusNetwork,
@@ -58,10 +61,16 @@ def vm_cluster(outdir: str) -> GitOpsApp:
     # The node side: br1 on bond0 carries exactly the VLANs used below.
     infra = Chart(app, "infrastructure")
     NodeBridgePolicy(infra, "br1", bridge="br1", uplink="bond0", mtu=9000, node_selector={"kubevirt.io/schedulable": "true"})
-    # "VMs and Ceph attach to the same net-attach-def": the shared storage network rook-ceph/ceph.
+    # "VMs and Ceph share the storage network": VMs attach to rook-ceph/ceph (isolated ports); Ceph listens on
+    # the nodes' addresses on the same VLAN (host networking), so isolated VMs reach the monitors too. Each node
+    # gets its address from node_range, written by nmstate.
     storage = SharedCephNetwork(
         infra, "ceph",
         bridge="br1", vlan=100, mtu=9000, range="192.168.100.0/24", node_range="192.168.100.0/28",
+        provider=CephNetworkProvider.HOST,
+        node_addresses=NodeStorageAddresses.per_node([
+            StorageNodeAddress(node="worker-1"), StorageNodeAddress(node="worker-2"), StorageNodeAddress(node="worker-3"),
+        ]),
         ceph_cluster=CephClusterOptions(
             ceph_image="quay.io/ceph/ceph:v19.2.3",
             spec={"storage": {"useAllNodes": True, "useAllDevices": True}},

@@ -308,14 +308,22 @@ function requirePluginVersions(scope: Construct, p: BridgeNetworkProps): void {
   const prerequisites = ClusterPrerequisites.of(scope);
   if (p.portIsolation) {
     prerequisites.require(scope, {
-      kind: PrerequisiteKind.VERSION, component: ClusterComponent.CNI_PLUGINS, requirement: 'v1.7.0',
-      reason: 'bridge portIsolation (older plugins ignore it: ports are not isolated)', field: 'portIsolation', value: true,
+      kind: PrerequisiteKind.VERSION,
+      component: ClusterComponent.CNI_PLUGINS,
+      requirement: 'v1.7.0',
+      reason: 'bridge portIsolation (older plugins ignore it: ports are not isolated)',
+      field: 'portIsolation',
+      value: true,
     });
   }
   if (p.macSpoofCheck) {
     prerequisites.require(scope, {
-      kind: PrerequisiteKind.VERSION, component: ClusterComponent.CNI_PLUGINS, requirement: 'v1.1.0',
-      reason: 'bridge macspoofchk (older plugins ignore it: MAC spoofing is not stopped)', field: 'macSpoofCheck', value: true,
+      kind: PrerequisiteKind.VERSION,
+      component: ClusterComponent.CNI_PLUGINS,
+      requirement: 'v1.1.0',
+      reason: 'bridge macspoofchk (older plugins ignore it: MAC spoofing is not stopped)',
+      field: 'macSpoofCheck',
+      value: true,
     });
   }
 }

@@ -478,7 +478,8 @@ export class SharedCephNetwork extends Construct implements INetworkAttachment {
   }
 
   /** The nodes' interface and address on the storage network, when the library writes them. */
-  private writeNodeAddresses(mode: NodeStorageAddresses, range: IpBlock, nodes: IpBlock | undefined, inside: boolean, props: SharedCephNetworkProps): void {
+  private writeNodeAddresses(mode: NodeStorageAddresses, range: IpBlock, nodes: IpBlock | undefined, inside: boolean,
+    props: SharedCephNetworkProps): void {
     if (mode._mode === 'outside' || nodes === undefined) return;
     const hostInterface = mode._options.interfaceName ?? `ceph${props.vlan ?? 0}`;
     check(typeof hostInterface === 'string' && hostInterface.length <= 12, this, 'nodeAddresses.interfaceName', hostInterface,
@@ -493,8 +494,15 @@ export class SharedCephNetwork extends Construct implements INetworkAttachment {
     if (mode._mode === 'dhcp') {
       const dhcp = v6 ? { ipv4: off, ipv6: { enabled: true, dhcp: true, autoconf: false } } : { ipv4: { enabled: true, dhcp: true }, ipv6: off };
       NetworkPlan.of(this).registerHostPort({
-        owner: this, field: 'nodeAddresses', bridge: props.bridge, vlan: props.vlan, mtu: props.mtu,
-        hostInterface, bridgeInterface, hostSettings: dhcp, routes: route,
+        owner: this,
+        field: 'nodeAddresses',
+        bridge: props.bridge,
+        vlan: props.vlan,
+        mtu: props.mtu,
+        hostInterface,
+        bridgeInterface,
+        hostSettings: dhcp,
+        routes: route,
       });
       return;
     }

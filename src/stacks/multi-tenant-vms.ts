@@ -47,7 +47,10 @@ export interface StackTenant {
 export interface MultiTenantVmStackProps extends ChartProps {
   /** Linux bridge on the nodes that carries the tenant VLANs. */
   readonly bridge: string;
-  /** The storage network every tenant may reach (and nothing else of the others). */
+  /**
+   * The storage network every tenant may reach. Tenant VMs have no pod network, so it needs
+   * `CephNetworkProvider.HOST` (with Multus the Ceph monitors answer on the pod network only).
+   */
   readonly storage: StackStorage;
   /** The golden image every tenant's VMs clone their root disks from. */
   readonly image: StackImage;
@@ -62,7 +65,9 @@ export interface MultiTenantVmStackProps extends ChartProps {
 /**
  * The talk's second use case: VMs use Multus as their default network and attach to their tenant's own
  * network only ("full isolation"), plus the shared storage network, on which bridge port isolation keeps
- * tenants apart. Root disks are cloned across namespaces from one golden image, with the RBAC it needs.
+ * tenants on one node apart (between nodes, the switch must: docs/isolation.md). The cluster enforces the
+ * tenancy rules with the library's admission policies. Root disks are cloned across namespaces from one
+ * golden image, with the RBAC and network policies it needs.
  */
 export class MultiTenantVmStack extends Chart {
   /** The shared storage network. */

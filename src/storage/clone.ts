@@ -8,6 +8,7 @@ import { IConstruct } from 'constructs';
 import { CloneOptions } from './clone-options';
 import { CloneSource, CloneSourceKind } from './clone-source';
 import { Grantee } from './grantee';
+import { StoragePlan } from './plan';
 import { ensureCloneGrant } from './rbac';
 import {
   checkAccessModes, checkDataVolumeSpec, checkEnum, checkSize, checkStorageApi, checkStorageClass, checkVolumeMode, renderStorage,
@@ -75,6 +76,8 @@ export function renderClone(scope: IConstruct, request: CloneRequest): RenderedC
   check(source instanceof CloneSource, scope, f('source'), source, 'must be a CloneSource (CloneSource.fromGoldenImage(), fromDataSource(), fromPvc() or fromSnapshot())');
   requireDns1123Label(scope, f('source.namespace'), source.namespace);
   requireDns1123Subdomain(scope, f('source.name'), source.name);
+  // Tenancy admits clone traffic (and clones) into a namespace only from the namespaces the app clones from.
+  StoragePlan.of(scope).recordClone(source.namespace, request.namespace);
   const sourceBytes = source.size === undefined ? undefined : checkSize(scope, f('source.size'), source.size);
   checkStorageClass(scope, f('source.storageClass'), source.storageClass);
   checkVolumeMode(scope, f('source.volumeMode'), source.volumeMode);

@@ -31,6 +31,8 @@ export class StoragePlan extends Construct {
   private readonly registrations: Registration[] = [];
   private readonly snapshotClassObjects = new Map<unknown, ApiObject>();
   private readonly validated = new Set<IConstruct>();
+  /** Target namespace -> namespaces the app clones from into it. */
+  private readonly cloneSources = new Map<string, Set<string>>();
   private problems?: Map<IConstruct, string[]>;
 
   private constructor(scope: Construct, id: string) {
@@ -45,6 +47,19 @@ export class StoragePlan extends Construct {
       this.validated.add(owner);
       owner.node.addValidation({ validate: () => this.problemsOf(owner) });
     }
+  }
+
+  /** Records that the app clones a volume of `sourceNamespace` into `targetNamespace`. */
+  public recordClone(sourceNamespace: string, targetNamespace: string): void {
+    if (sourceNamespace === targetNamespace) return;
+    const set = this.cloneSources.get(targetNamespace) ?? new Set<string>();
+    set.add(sourceNamespace);
+    this.cloneSources.set(targetNamespace, set);
+  }
+
+  /** The namespaces the app clones from into `namespace`, sorted. */
+  public cloneSourcesInto(namespace: string): string[] {
+    return [...(this.cloneSources.get(namespace) ?? [])].sort();
   }
 
   /** The VolumeSnapshotClass already written for a definition, if any. */

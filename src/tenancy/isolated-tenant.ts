@@ -1,20 +1,46 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import { ADMISSION_ENFORCED, ADMISSION_LABEL, ensureTenantAdmission, TenantAnnotations } from './admission';
 import { TenantPlan } from './tenant-plan';
 import { KubeVirtVm, KubeVirtVmProps } from '../compute/kubevirt-vm';
 import { PodNetwork, VmDns, VmMultusNetwork } from '../compute/networking';
-import { check, fail } from '../core/errors';
+import { check, checkEnum, fail } from '../core/errors';
 import { requireDns1123Label } from '../core/names';
 import { clusterScoped, setSyncWave, SyncWaves } from '../core/objects';
 import { parseBytes, parseMillicores } from '../core/quantity';
-import { MultiNetworkPolicy } from '../imports/k8s.cni.cncf.io';
 import { INetworkAttachment } from '../network/attachment';
 import { BridgeNetwork, BridgeNetworkProps } from '../network/bridge-network';
+import { NetworkPlan } from '../network/plan';
+import { SharedCephNetwork } from '../network/shared-ceph-network';
+import { ClusterComponent, ClusterPrerequisites, PrerequisiteKind } from '../platform/prerequisites';
 import { Grantee } from '../storage/grantee';
+import { StoragePlan } from '../storage/plan';
 
 /** The label that marks a tenant's namespace and objects. */
 export const TENANT_LABEL = 'kubevirt.cdk8s.io/tenant';
+
+
+/**
+ * Which NetworkAttachmentDefinition a tenant VM names for a granted shared network.
+ */
+export enum SharedNetworkAccess {
+  /**
+   * The shared network's own NAD, in its namespace (e.g. `rook-ceph/ceph`). Multus `namespaceIsolation` then
+   * refuses the VM, unless that namespace is one of Multus' `globalNamespaces`, which opens it to every
+   * namespace of the cluster.
+   */
+  SHARED_NAMESPACE = 'shared-namespace',
+  /**
+   * A NAD of the tenant's own namespace with the VM side of the shared network: same bridge, VLAN, address
+   * pool, port isolation and MAC spoof check (`BridgeNetwork.shareInto`). VMs name that one, so Multus
+   * `namespaceIsolation` (which admits only NADs of the pod's namespace, `default` and `globalNamespaces`)
+   * can stay on with no global namespace, a second runtime bar beside the admission policy. The tenant cannot
+   * change the NAD (its Role reads NADs only). Granted networks must then be written by this app
+   * (`SharedCephNetwork` or `BridgeNetwork`).
+   */
+  TENANT_NAMESPACE = 'tenant-namespace',
+}
 
 /**
  * A network owned by one tenant.
@@ -122,14 +148,47 @@ export interface IsolatedTenantProps {
    * @default - nobody: only cluster administrators
    */
   readonly admins?: Grantee[];
+  /**
+   * Whether the tenant's VMs may use the Kubernetes pod network (`addVm` with `openPodNetwork`). Off, the
+   * tenant is fully isolated: the admission policy refuses every VM or VMI of its namespace with a pod network.
+   * @default false
+   */
+  readonly allowPodNetwork?: boolean;
+  /**
+   * Which NAD the tenant's VMs name for a granted shared network.
+   * @default - SharedNetworkAccess.TENANT_NAMESPACE when the app declares Multus namespace isolation (context
+   * `KubeVirtVm.MULTUS_NAMESPACE_ISOLATION_CONTEXT`), else SharedNetworkAccess.SHARED_NAMESPACE
+   */
+  readonly sharedNetworkAccess?: SharedNetworkAccess;
+  /**
+   * Enforce the tenancy rules in the cluster: label the namespace for the library's ValidatingAdmissionPolicies
+   * (written once per app) and annotate it with the tenant's allowed networks, default network, pod network
+   * choice, clone source namespaces and node labels, which the policies read. Needs Kubernetes v1.30 or later.
+   * @default true
+   */
+  readonly enforceAtAdmission?: boolean;
+  /**
+   * Namespace of CDI, whose upload proxy and controller connect to CDI's pods in the tenant's namespace.
+   * @default 'cdi'
+   */
+  readonly cdiNamespace?: string;
 }
 
 /**
  * The talk's full isolation for one tenant: a namespace whose VMs use the tenant's own Multus networks as
  * their default network and never touch the pod network, may attach to granted shared networks (storage),
- * and nothing else. Writes the Namespace, the tenant's NetworkAttachmentDefinitions, ResourceQuota and
- * LimitRange, a tenant-admin Role that cannot change networks, NetworkPolicy and MultiNetworkPolicies that
- * keep other namespaces out, and checks app-wide that no two tenants share a VLAN, a range or a network.
+ * and nothing else. Writes the Namespace, the tenant's NetworkAttachmentDefinitions (each on a VLAN of its
+ * own, with MAC spoof checking), ResourceQuota and LimitRange, a tenant-admin Role that cannot change
+ * networks, policies, quotas or RBAC, NetworkPolicies that admit only the namespace's own pods and CDI's
+ * clone and upload traffic, and checks app-wide that no two tenants share a VLAN, a range or a network.
+ *
+ * The same rules hold in the cluster: the tenant's namespace is bound to the library's
+ * ValidatingAdmissionPolicies, which refuse VMs and VMIs that name other networks, add the pod network,
+ * pass through host devices, mount host disks or attach pods to networks by annotation
+ * (`enforceAtAdmission`). What each layer guarantees, on one node and across nodes, is in docs/isolation.md.
+ * No MultiNetworkPolicy is written: no implementation is known to filter traffic that KubeVirt bridge binding
+ * passes through the virt-launcher pod (multi-networkpolicy-iptables installs its rules on the pod's INPUT and
+ * OUTPUT chains, which bridged frames never cross).
  */
 export class IsolatedTenant extends Construct {
   /** Name of the tenant. */
@@ -145,8 +204,17 @@ export class IsolatedTenant extends Construct {
   /** DNS search domains given to VMs. */
   public readonly dnsSearches: string[];
 
+  /** Whether the tenant's VMs may use the pod network. */
+  public readonly allowPodNetwork: boolean;
+  /** Which NAD the tenant's VMs name for a granted shared network. */
+  public readonly sharedNetworkAccess: SharedNetworkAccess;
+  /** Whether the cluster enforces the tenancy rules at admission. */
+  public readonly enforceAtAdmission: boolean;
+
   private readonly ownNetworks: BridgeNetwork[] = [];
   private readonly shared: INetworkAttachment[] = [];
+  /** Granted shared network reference -> the NAD tenant VMs name for it (itself, or the tenant's copy). */
+  private readonly offered = new Map<string, INetworkAttachment>();
 
   constructor(scope: Construct, id: string, props: IsolatedTenantProps) {
     super(scope, id);
@@ -154,10 +222,22 @@ export class IsolatedTenant extends Construct {
     this.namespace = requireDns1123Label(this, 'namespace', props.namespace ?? props.name);
     this.dnsServers = [...(props.dnsServers ?? [])];
     this.dnsSearches = [...(props.dnsSearches ?? [])];
+    this.allowPodNetwork = props.allowPodNetwork === true;
+    this.enforceAtAdmission = props.enforceAtAdmission ?? true;
+    const namespaceIsolation = [true, 'true'].includes(this.node.tryGetContext(KubeVirtVm.MULTUS_NAMESPACE_ISOLATION_CONTEXT));
+    this.sharedNetworkAccess = props.sharedNetworkAccess
+      ?? (namespaceIsolation ? SharedNetworkAccess.TENANT_NAMESPACE : SharedNetworkAccess.SHARED_NAMESPACE);
+    checkEnum(this, 'sharedNetworkAccess', this.sharedNetworkAccess, SharedNetworkAccess as Record<string, SharedNetworkAccess>, 'SharedNetworkAccess');
+    const cdiNamespace = requireDns1123Label(this, 'cdiNamespace', props.cdiNamespace ?? 'cdi');
     TenantPlan.of(this).registerTenant(this);
 
     const labels = { [TENANT_LABEL]: this.tenantName };
-    this.namespaceObject = clusterScoped(new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: this.namespace, labels } }));
+    this.namespaceObject = clusterScoped(new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: this.namespace,
+        labels: this.enforceAtAdmission ? { ...labels, [ADMISSION_LABEL]: ADMISSION_ENFORCED } : labels,
+      },
+    }));
     setSyncWave(this.namespaceObject, SyncWaves.NAMESPACE);
 
     if (props.defaultNetwork.isDefault === false) {
@@ -168,7 +248,21 @@ export class IsolatedTenant extends Construct {
 
     this.writeQuota(props, labels);
     this.writeAdminRole(props.admins ?? [], labels);
-    this.writeNetworkPolicy(labels);
+    this.writeNetworkPolicies(labels, cdiNamespace);
+    if (this.enforceAtAdmission) {
+      this.annotateForAdmission();
+      ensureTenantAdmission(this);
+    }
+    if (this.sharedNetworkAccess === SharedNetworkAccess.TENANT_NAMESPACE) {
+      ClusterPrerequisites.of(this).require(this, {
+        kind: PrerequisiteKind.CONFIGURATION,
+        component: ClusterComponent.MULTUS,
+        requirement: 'namespaceIsolation: true, with no tenant namespace and no shared network namespace in globalNamespaces',
+        reason: 'tenant VMs may name only NetworkAttachmentDefinitions of their own namespace',
+        field: 'sharedNetworkAccess',
+        value: this.sharedNetworkAccess,
+      });
+    }
   }
 
   /** Networks the tenant owns, default first. */
@@ -182,6 +276,19 @@ export class IsolatedTenant extends Construct {
   }
 
   /**
+   * The NAD a tenant VM names for a granted shared network: the network itself, or its copy in the tenant's
+   * namespace with `SharedNetworkAccess.TENANT_NAMESPACE`. Undefined when the network is not granted.
+   */
+  public sharedNetworkFor(network: INetworkAttachment): INetworkAttachment | undefined {
+    return this.offered.get(network.reference);
+  }
+
+  /** Every NAD reference a VM of this tenant may name, sorted: its own networks and the granted ones as offered. */
+  public get attachableReferences(): string[] {
+    return [...this.ownNetworks.map((n) => n.reference), ...[...this.offered.values()].map((n) => n.reference)].sort();
+  }
+
+  /**
    * Adds a network owned by the tenant, in the tenant's namespace, with MAC spoof checking on by default
    * (a tenant VM must not impersonate another's MAC).
    */
@@ -192,6 +299,8 @@ export class IsolatedTenant extends Construct {
     if (props.isDefault && this.ownNetworks.length > 0) {
       fail(this, `${id}.isDefault`, true, `is taken: the tenant's default network is ${this.ownNetworks[0].reference}`);
     }
+    check(props.macSpoofCheck !== false, this, `${id}.macSpoofCheck`, false,
+      'must stay on for a tenant network: without it a tenant VM can send frames with another VM\'s MAC address');
     const { isDefault: _ignored, ...rest } = props;
     const net = new BridgeNetwork(this, id, {
       macSpoofCheck: true,
@@ -199,9 +308,11 @@ export class IsolatedTenant extends Construct {
       namespace: this.namespace,
       labels: { ...(props.labels ?? {}), [TENANT_LABEL]: this.tenantName },
     });
+    for (const offered of this.offered.values()) {
+      check(offered.reference !== net.reference, this, `${id}.name`, net.name, `is the name of the tenant's copy of the shared network ${offered.reference}; pick another name`);
+    }
     this.ownNetworks.push(net);
     TenantPlan.of(this).registerNetwork(this, net);
-    this.writeMultiNetworkPolicy(net);
     return net;
   }
 
@@ -212,6 +323,10 @@ export class IsolatedTenant extends Construct {
    */
   public addVm(id: string, props: TenantVmProps = {}): KubeVirtVm {
     const { openPodNetwork, ...vm } = props;
+    if (openPodNetwork) {
+      check(this.allowPodNetwork, this, `${id}.openPodNetwork`, true,
+        'needs a tenant that allows the pod network (allowPodNetwork: true); the tenant is fully isolated, and the cluster refuses pod networks in its namespace');
+    }
     if (vm.namespace !== undefined && vm.namespace !== this.namespace) {
       fail(this, `${id}.namespace`, vm.namespace, `must be the tenant's namespace ${JSON.stringify(this.namespace)} (or left out)`);
     }
@@ -228,12 +343,16 @@ export class IsolatedTenant extends Construct {
     const dns = vm.dns ?? (this.dnsServers.length > 0 && !openPodNetwork
       ? VmDns.custom({ nameservers: this.dnsServers, searches: this.dnsSearches.length > 0 ? this.dnsSearches : undefined })
       : undefined);
+    // Granted shared networks are named as the tenant offers them (its own copy under TENANT_NAMESPACE).
+    const others = (vm.networks ?? [])
+      .filter((n) => n.network.reference !== this.defaultNetwork.reference)
+      .map((n) => ({ ...n, network: this.offered.get(n.network.reference) ?? n.network }));
     return new KubeVirtVm(this, id, {
       ...vm,
       namespace: this.namespace,
       labels: { ...(vm.labels ?? {}), [TENANT_LABEL]: this.tenantName },
       podNetwork: openPodNetwork ? undefined : PodNetwork.none(),
-      networks: [own, ...(vm.networks ?? []).filter((n) => n.network.reference !== this.defaultNetwork.reference)],
+      networks: [own, ...others],
       dns,
     });
   }
@@ -248,18 +367,47 @@ export class IsolatedTenant extends Construct {
     fail(this, field, network.reference, `is not a network of tenant ${JSON.stringify(this.tenantName)}; grant it with grantSharedNetwork() first`);
   }
 
-  /** Lets the tenant's VMs attach to a shared network (e.g. the storage network). */
+  /**
+   * Lets the tenant's VMs attach to a shared network (e.g. the storage network). A tenant VM can reach every
+   * other attachment of a shared network that the network does not isolate, so a granted `BridgeNetwork` must
+   * check source MACs; with `SharedNetworkAccess.TENANT_NAMESPACE` its VM side is written into the tenant's
+   * namespace as a NAD of its own.
+   */
   public grantSharedNetwork(network: INetworkAttachment): void {
     if (this.shared.some((n) => n.reference === network.reference)) return;
+    const index = this.shared.length;
+    if (network instanceof BridgeNetwork) {
+      check(network.macSpoofCheck, this, `sharedNetworks[${index}]`, network.reference,
+        'must check source MACs (macSpoofCheck: true) to be shared with tenants: a tenant VM could otherwise impersonate another attachment');
+    }
+    let offered: INetworkAttachment = network;
+    if (this.sharedNetworkAccess === SharedNetworkAccess.TENANT_NAMESPACE && network.namespace !== this.namespace) {
+      const labels = { [TENANT_LABEL]: this.tenantName };
+      const id = `Shared-${network.namespace}-${network.name}`;
+      if (network instanceof SharedCephNetwork) {
+        offered = network._offerInto(this, id, this.namespace, labels);
+      } else if (network instanceof BridgeNetwork) {
+        offered = network.shareInto(this, id, { namespace: this.namespace, name: network.name, labels });
+      } else {
+        fail(this, `sharedNetworks[${index}]`, network.reference,
+          'cannot be offered in the tenant\'s namespace (SharedNetworkAccess.TENANT_NAMESPACE): the app does not define it; grant a SharedCephNetwork or BridgeNetwork of this app, or use SharedNetworkAccess.SHARED_NAMESPACE');
+      }
+      check(!this.ownNetworks.some((n) => n.reference === offered.reference), this, `sharedNetworks[${index}]`, network.reference,
+        `would be offered as ${offered.reference}, which is a network of the tenant already; rename one of them`);
+      TenantPlan.of(this).registerOffered(this, offered.reference);
+    }
     this.shared.push(network);
+    this.offered.set(network.reference, offered);
   }
 
   /**
-   * Whether a VM of this tenant may attach to `network`: its own networks and the granted shared ones.
+   * Whether a VM of this tenant may attach to `network`: its own networks and the granted shared ones (as the
+   * tenant offers them).
    */
   public mayAttach(network: INetworkAttachment): boolean {
     return this.ownNetworks.some((n) => n.reference === network.reference)
-      || this.shared.some((n) => n.reference === network.reference);
+      || this.offered.has(network.reference)
+      || [...this.offered.values()].some((n) => n.reference === network.reference);
   }
 
   private writeQuota(props: IsolatedTenantProps, labels: { [k: string]: string }) {
@@ -315,7 +463,9 @@ export class IsolatedTenant extends Construct {
     const all = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];
     const read = ['get', 'list', 'watch'];
     // Everything a tenant needs to run VMs, and nothing that would let it leave its networks or quota:
-    // NetworkAttachmentDefinitions, (Multi)NetworkPolicies, quotas and RBAC are read-only or absent.
+    // NetworkAttachmentDefinitions are read-only; NetworkPolicies, quotas, RBAC and (cluster-scoped, out of any
+    // Role's reach) admission policies and Namespaces are absent. VirtualMachinePools and
+    // VirtualMachineInstanceReplicaSets are absent too: VMs and VMIs are what the admission policy judges.
     const role = new k8s.KubeRole(this, 'AdminRole', {
       metadata: { name: 'tenant-admin', namespace: this.namespace, labels },
       rules: [
@@ -344,27 +494,65 @@ export class IsolatedTenant extends Construct {
     setSyncWave(binding, SyncWaves.NAMESPACE);
   }
 
-  /** On the pod network (for VMs explicitly opened to it), only the tenant's own pods may connect. */
-  private writeNetworkPolicy(labels: { [k: string]: string }) {
+  /**
+   * On the pod network, only the namespace's own pods may connect, plus CDI's pods that serve the tenant's
+   * disks: the upload proxy (CDI namespace) and host-assisted clone source pods (the namespaces the app clones
+   * from into this one) reach CDI's upload server pods on TCP 8443, and CDI's controller reads the progress of
+   * importer and clone pods on TCP 8443. Labels and ports from CDI v1.66.0: pkg/common/common.go
+   * (`cdi.kubevirt.io: cdi-upload-server | cdi-clone-source | cdi-uploadproxy | cdi-deployment`,
+   * `prometheus.cdi.kubevirt.io`, UploadServerPort 8443), pkg/controller/clone-controller.go,
+   * pkg/operator/resources/namespaced/networkpolicies.go. VMs without the pod network are not concerned.
+   */
+  private writeNetworkPolicies(labels: { [k: string]: string }, cdiNamespace: string) {
+    const inNamespace = (ns: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': ns } });
+    const https = [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(8443) }];
     const policy = new k8s.KubeNetworkPolicy(this, 'PodNetworkPolicy', {
       metadata: { name: 'tenant-isolation', namespace: this.namespace, labels },
       spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] },
     });
     setSyncWave(policy, SyncWaves.NETWORK);
+    const storage = StoragePlan.of(this);
+    const upload = new k8s.KubeNetworkPolicy(this, 'CdiUploadPolicy', {
+      metadata: { name: 'tenant-cdi-upload', namespace: this.namespace, labels },
+      spec: {
+        podSelector: { matchLabels: { 'cdi.kubevirt.io': 'cdi-upload-server' } },
+        policyTypes: ['Ingress'],
+        ingress: Lazy.any({
+          produce: () => [
+            { from: [{ namespaceSelector: inNamespace(cdiNamespace), podSelector: { matchLabels: { 'cdi.kubevirt.io': 'cdi-uploadproxy' } } }], ports: https },
+            ...storage.cloneSourcesInto(this.namespace).map((ns) => ({
+              from: [{ namespaceSelector: inNamespace(ns), podSelector: { matchLabels: { 'cdi.kubevirt.io': 'cdi-clone-source' } } }],
+              ports: https,
+            })),
+          ],
+        }),
+      },
+    });
+    setSyncWave(upload, SyncWaves.NETWORK);
+    const metrics = new k8s.KubeNetworkPolicy(this, 'CdiMetricsPolicy', {
+      metadata: { name: 'tenant-cdi-progress', namespace: this.namespace, labels },
+      spec: {
+        podSelector: { matchLabels: { 'prometheus.cdi.kubevirt.io': 'true' } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: inNamespace(cdiNamespace), podSelector: { matchLabels: { 'cdi.kubevirt.io': 'cdi-deployment' } } }], ports: https }],
+      },
+    });
+    setSyncWave(metrics, SyncWaves.NETWORK);
   }
 
-  /** On a tenant network, only the tenant's own pods may connect (defence in depth beside the VLAN). */
-  private writeMultiNetworkPolicy(net: BridgeNetwork) {
-    const policy = new MultiNetworkPolicy(this, `${net.node.id}Policy`, {
-      metadata: {
-        name: `${net.name}-tenant-only`,
-        namespace: this.namespace,
-        labels: { [TENANT_LABEL]: this.tenantName },
-        annotations: { 'k8s.v1.cni.cncf.io/policy-for': net.reference },
-      },
-      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: {} }] }] },
-    });
-    setSyncWave(policy, SyncWaves.NETWORK);
+  /** The tenant's rules as Namespace annotations, read by the admission policies (see admission.ts). */
+  private annotateForAdmission() {
+    const meta = this.namespaceObject.metadata;
+    const storage = StoragePlan.of(this);
+    const plan = NetworkPlan.of(this);
+    const lazy = (produce: () => string) => Lazy.any({ produce }) as unknown as string;
+    meta.addAnnotation(TenantAnnotations.NETWORKS, lazy(() => this.attachableReferences.join(',')));
+    meta.addAnnotation(TenantAnnotations.DEFAULT_NETWORK, this.defaultNetwork.reference);
+    meta.addAnnotation(TenantAnnotations.POD_NETWORK, this.allowPodNetwork ? 'allowed' : 'denied');
+    meta.addAnnotation(TenantAnnotations.CLONE_SOURCES, lazy(() => storage.cloneSourcesInto(this.namespace).join(',')));
+    // Every tenant VM is on the default network, so it must stay on nodes that have that network's bridge.
+    meta.addAnnotation(TenantAnnotations.NODE_SELECTOR, lazy(() => Object.entries(plan.nodeBridge(this.defaultNetwork.bridge)?.nodeSelector ?? {})
+      .map(([k, v]) => `${k}=${v}`).sort().join(',')));
   }
 
   /** @internal */

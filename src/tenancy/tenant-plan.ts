@@ -19,6 +19,8 @@ export class TenantPlan extends Construct implements VmRules {
   private readonly byNamespace = new Map<string, IsolatedTenant>();
   private readonly byName = new Map<string, IsolatedTenant>();
   private readonly networkOwner = new Map<string, IsolatedTenant>();
+  /** Copies of shared networks in a tenant's namespace -> that tenant. */
+  private readonly offeredTo = new Map<string, IsolatedTenant>();
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -47,6 +49,11 @@ export class TenantPlan extends Construct implements VmRules {
     if (registration) registration.tenant = tenant.tenantName;
   }
 
+  /** Records that `tenant` offers a shared network to its VMs as the NAD `reference` of its namespace. */
+  public registerOffered(tenant: IsolatedTenant, reference: string): void {
+    this.offeredTo.set(reference, tenant);
+  }
+
   /** The tenant that owns the network `reference`, if any. */
   public ownerOf(reference: string): IsolatedTenant | undefined {
     return this.networkOwner.get(reference);
@@ -54,19 +61,28 @@ export class TenantPlan extends Construct implements VmRules {
 
   /**
    * A VM in a tenant's namespace attaches only to that tenant's networks and the shared networks granted
-   * to it, however it was created; a VM elsewhere never attaches to a tenant's network.
+   * to it (as the tenant offers them), and to the pod network only when the tenant allows it, however it was
+   * created: the same rules the tenant admission policy enforces in the cluster. A VM elsewhere never attaches
+   * to a tenant's network.
    */
   public vmProblems(vm: VmFacts): string[] {
     const tenant = this.byNamespace.get(vm.namespace);
     const problems: string[] = [];
+    const allowed = tenant ? new Set(tenant.attachableReferences) : undefined;
     vm.attachedNetworks.forEach((n, i) => {
-      const owner = this.networkOwner.get(n.reference);
+      const owner = this.networkOwner.get(n.reference) ?? this.offeredTo.get(n.reference);
       if (owner && owner !== tenant) {
         problems.push(problem(`networks[${i}]`, n.reference, `belongs to tenant ${JSON.stringify(owner.tenantName)}; a VM attaches only to its own tenant's networks and granted shared networks`));
-      } else if (tenant && !owner && !tenant.sharedNetworks.some((s) => s.reference === n.reference)) {
-        problems.push(problem(`networks[${i}]`, n.reference, `is not granted to tenant ${JSON.stringify(tenant.tenantName)}; grant it with grantSharedNetwork() first`));
+      } else if (tenant && !allowed!.has(n.reference)) {
+        const granted = tenant.sharedNetworks.find((s) => s.reference === n.reference);
+        problems.push(granted
+          ? problem(`networks[${i}]`, n.reference, `is offered to tenant ${JSON.stringify(tenant.tenantName)} as ${tenant.sharedNetworkFor(granted)!.reference} (SharedNetworkAccess.TENANT_NAMESPACE); attach to that one`)
+          : problem(`networks[${i}]`, n.reference, `is not granted to tenant ${JSON.stringify(tenant.tenantName)}; grant it with grantSharedNetwork() first`));
       }
     });
+    if (tenant && vm.hasPodNetwork && !tenant.allowPodNetwork) {
+      problems.push(problem('podNetwork', 'attached', `is not allowed in the namespace of tenant ${JSON.stringify(tenant.tenantName)}, which is fully isolated (allowPodNetwork is off); use PodNetwork.none() and the tenant's default network`));
+    }
     return problems;
   }
 

@@ -29,7 +29,11 @@ function infrastructure(props: { provider?: CephNetworkProvider; nodeAddresses?:
 function isolatedClient(chart: Chart, storage: SharedCephNetwork) {
   const own = new BridgeNetwork(chart, 'own', { name: 'own', namespace: 'vms', bridge: 'br1', vlan: 300, ipam: Ipam.whereabouts({ range: '10.30.0.0/24', routes: [{ destination: '0.0.0.0/0', gateway: '10.30.0.1' }] }) });
   return new KubeVirtVm(chart, 'client', {
-    name: 'client', namespace: 'vms', memory: '1Gi', podNetwork: PodNetwork.none(), dns: VmDns.custom({ nameservers: ['10.30.0.53'] }),
+    name: 'client',
+    namespace: 'vms',
+    memory: '1Gi',
+    podNetwork: PodNetwork.none(),
+    dns: VmDns.custom({ nameservers: ['10.30.0.53'] }),
     networks: [{ network: own, isDefault: true }, { network: storage, name: 'storage' }],
   });
 }

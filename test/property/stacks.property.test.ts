@@ -1,13 +1,13 @@
 import { App } from 'cdk8s';
 import * as fc from 'fast-check';
 import { NUM_RUNS } from './runs';
-import { GitOpsApp, HighPerformanceVmStack, ImageSource, MultiTenantVmStack, StackStorage, StackVm } from '../../src';
+import { CephNetworkProvider, GitOpsApp, HighPerformanceVmStack, ImageSource, MultiTenantVmStack, StackStorage, StackVm } from '../../src';
 import { KubeVirtConfigError } from '../../src/core/errors';
 import { expectLibraryError, synthError } from '../util/expect-error';
 import { synthObjects } from '../util/synth';
 
 const IMAGE = { name: 'ubuntu', source: ImageSource.http('https://images.example.com/ubuntu.qcow2'), size: '10Gi' };
-const storage = () => StackStorage.create({ bridge: 'br1', vlan: 4000, range: '192.168.0.0/24' });
+const storage = () => StackStorage.create({ bridge: 'br1', vlan: 4000, range: '192.168.0.0/24', nodeRange: '192.168.0.0/28', provider: CephNetworkProvider.HOST });
 /** The high-performance stack with the given VMs; everything else fixed. */
 const hpcStack = (app: App, vms: StackVm[]) => new HighPerformanceVmStack(app, 'hpc', {
   namespace: 'hpc', bridge: 'br1', storage: storage(), vmVlan: 300, vmRange: '10.30.0.0/24', image: IMAGE, storageClass: 'ceph-block', vms,

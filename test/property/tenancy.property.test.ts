@@ -2,7 +2,8 @@ import { App, Chart } from 'cdk8s';
 import * as fc from 'fast-check';
 import { NUM_RUNS } from './runs';
 import {
-  CephAttachment, Ipam, IsolatedTenant, KubeVirtShoot, MacvlanMode, NetworkAttachmentReference, PodNetwork, SharedCephNetwork, TenantIsolation, VmDns,
+  CephAttachment, CephNetworkProvider, Ipam, IsolatedTenant, KubeVirtShoot, MacvlanMode, NetworkAttachmentReference, PodNetwork, SharedCephNetwork,
+  TenantIsolation, VmDns,
 } from '../../src';
 import { expectLibraryError, synthError } from '../util/expect-error';
 import { synthObjects } from '../util/synth';
@@ -21,6 +22,7 @@ const tenantCase = fc.record({
   vms: fc.array(fc.record({ open: fc.boolean(), memory: fc.integer({ min: 1, max: 64 }), storage: fc.boolean() }), { maxLength: 3 }),
   dns: fc.boolean(),
   quota: fc.boolean(),
+  provider: fc.constantFrom(CephNetworkProvider.HOST, CephNetworkProvider.MULTUS),
 });
 
 describe('property: valid tenants always synthesize, and their VMs never leave the tenant', () => {
@@ -28,7 +30,8 @@ describe('property: valid tenants always synthesize, and their VMs never leave t
     fc.assert(fc.property(tenantCase, (p) => {
       const app = new App();
       const chart = new Chart(app, 'p');
-      const storage = new SharedCephNetwork(chart, 'ceph', { bridge: 'br1', vlan: 1, range: '192.168.0.0/24' });
+      const storage = new SharedCephNetwork(chart, 'ceph', { bridge: 'br1', vlan: 1, range: '192.168.0.0/24', nodeRange: '192.168.0.0/28', provider: p.provider });
+      const allowPodNetwork = p.vms.some((v) => v.open);
       const vms = p.tenants.flatMap((vlan, i) => {
         const tenant = new IsolatedTenant(chart, `t${i}`, {
           name: `tenant-${i}`,
@@ -36,6 +39,7 @@ describe('property: valid tenants always synthesize, and their VMs never leave t
           sharedNetworks: [storage],
           dnsServers: p.dns ? [`10.${i}.0.53`] : undefined,
           quota: p.quota ? { cpu: '16', memory: '64Gi', virtualMachines: 10 } : undefined,
+          allowPodNetwork,
         });
         return p.vms.map((v, j) => tenant.addVm(`vm${j}`, {
           memory: `${v.memory}Gi`,
@@ -45,6 +49,14 @@ describe('property: valid tenants always synthesize, and their VMs never leave t
           dns: p.dns || v.open ? undefined : VmDns.custom({ nameservers: [`10.${i}.0.53`] }),
         }));
       });
+      // An isolated VM on the storage network cannot reach Ceph's monitors when they listen on the pod network only.
+      const unreachable = p.provider === CephNetworkProvider.MULTUS && p.vms.some((v) => v.storage && !v.open);
+      const error = synthError(() => synthObjects(app));
+      if (unreachable) {
+        expectLibraryError(error, /cannot work for a VM without the pod network: .* use CephNetworkProvider.HOST/);
+        return;
+      }
+      expect(error).toBeUndefined();
       const objects = synthObjects(app);
       const written = objects.filter((o) => o.kind === 'VirtualMachine');
       expect(written).toHaveLength(vms.length);
@@ -54,6 +66,12 @@ describe('property: valid tenants always synthesize, and their VMs never leave t
         // THEN every network of the VM is its tenant's own, or the granted storage network.
         for (const n of networks) expect(n === 'pod' || n.startsWith(`${vm.namespace}/`) || n === storage.reference).toBe(true);
         if (!vm.hasPodNetwork) expect(obj.spec.template.spec.domain.devices.autoattachPodInterface).toBe(false);
+        // ... and the admission policy's parameters (the Namespace annotations) admit exactly what the library wrote.
+        const ns = objects.find((o) => o.kind === 'Namespace' && o.metadata.name === vm.namespace)!.metadata.annotations!;
+        for (const n of networks) {
+          if (n === 'pod') expect(ns['kubevirt.cdk8s.io/pod-network']).toBe('allowed');
+          else expect(ns['kubevirt.cdk8s.io/allowed-networks'].split(',')).toContain(n);
+        }
       }
     }), { numRuns: NUM_RUNS });
   });
@@ -110,7 +128,7 @@ describe('property: valid shoots always synthesize, each with its own default ne
 const cephCase = fc.record({
   vlan: maybe(fc.integer({ min: 0, max: 4094 })),
   prefix: fc.integer({ min: 16, max: 28 }),
-  host: fc.integer({ min: 0, max: 0xffff }),
+  address: fc.integer({ min: 0, max: 0xffff }),
   nodes: fc.constantFrom('none', 'inside', 'apart'),
   isolation: maybe(fc.constantFrom(TenantIsolation.PORT_ISOLATION, TenantIsolation.NONE)),
   macvlan: maybe(fc.constantFrom(MacvlanMode.BRIDGE, MacvlanMode.PRIVATE)),
@@ -118,6 +136,7 @@ const cephCase = fc.record({
   mtu: maybe(fc.integer({ min: 1280, max: 9000 })),
   monCount: maybe(fc.constantFrom(1, 3, 5, 7, 9)),
   writeCluster: fc.boolean(),
+  host: fc.boolean(),
 });
 
 describe('property: valid shared Ceph networks always synthesize the attachments and CephCluster network they promise', () => {
@@ -126,11 +145,14 @@ describe('property: valid shared Ceph networks always synthesize the attachments
       const app = new App();
       const chart = new Chart(app, 'p');
       const size = 2 ** (32 - p.prefix);
-      const base = 172 * 2 ** 24 + 16 * 2 ** 16 + (Math.floor(p.host / size) * size) % 2 ** 20;
+      const base = 172 * 2 ** 24 + 16 * 2 ** 16 + (Math.floor(p.address / size) * size) % 2 ** 20;
       const range = `${dotted(base)}/${p.prefix}`;
       const nodeRange = p.nodes === 'inside' ? `${dotted(base)}/${p.prefix + 2}` : p.nodes === 'apart' ? '192.168.255.0/24' : undefined;
       const isolation = p.isolation ?? TenantIsolation.PORT_ISOLATION;
-      const macvlan = isolation === TenantIsolation.PORT_ISOLATION && p.macvlan !== undefined;
+      // Host networking: Ceph listens on the nodes' addresses, inside the range, and needs no NAD of its own.
+      const host = p.host && p.nodes === 'inside';
+      const macvlan = !host && isolation === TenantIsolation.PORT_ISOLATION && p.macvlan !== undefined;
+      const withCluster = !host && p.cluster;
       const net = new SharedCephNetwork(chart, 'ceph', {
         bridge: 'br1',
         vlan: p.vlan,
@@ -139,16 +161,21 @@ describe('property: valid shared Ceph networks always synthesize the attachments
         nodeRange,
         isolation: p.isolation,
         cephAttachment: macvlan ? CephAttachment.macvlan(`br1.${p.vlan ?? 0}`, p.macvlan) : undefined,
-        clusterNetwork: p.cluster ? { range: '10.254.0.0/24', vlan: (p.vlan ?? 0) + 1 > 4094 ? 4093 : (p.vlan ?? 0) + 1 } : undefined,
+        clusterNetwork: withCluster ? { range: '10.254.0.0/24', vlan: (p.vlan ?? 0) + 1 > 4094 ? 4093 : (p.vlan ?? 0) + 1 } : undefined,
         cephCluster: p.writeCluster ? { cephImage: 'quay.io/ceph/ceph:v19.2.3', monCount: p.monCount } : undefined,
+        provider: host ? CephNetworkProvider.HOST : undefined,
       });
       const objects = synthObjects(app);
       const nads = objects.filter((o) => o.kind === 'NetworkAttachmentDefinition');
-      // THEN one attachment with no isolation, two with it (VMs isolated, Ceph not), and one more for the cluster network.
-      expect(nads).toHaveLength((isolation === TenantIsolation.NONE ? 1 : 2) + (p.cluster ? 1 : 0));
+      // THEN one attachment with no isolation or with host networking, two with isolation on Multus (VMs
+      // isolated, Ceph not), and one more for the cluster network.
+      expect(nads).toHaveLength((isolation === TenantIsolation.NONE || host ? 1 : 2) + (withCluster ? 1 : 0));
       const vmConfig = JSON.parse(nads.find((n) => `${n.metadata.namespace}/${n.metadata.name}` === net.reference)!.spec.config);
       expect(vmConfig.plugins[0].portIsolation === true).toBe(isolation === TenantIsolation.PORT_ISOLATION);
-      expect(net.networkSpec.addressRanges.public).toStrictEqual([range]);
+      // Every VM-facing attachment checks source MACs.
+      expect(vmConfig.plugins[0].macspoofchk).toBe(true);
+      expect(net.networkSpec.addressRanges.public).toStrictEqual([host ? nodeRange : range]);
+      expect(net.networkSpec.provider).toBe(host ? 'host' : 'multus');
       const cluster = objects.filter((o) => o.kind === 'CephCluster');
       expect(cluster).toHaveLength(p.writeCluster ? 1 : 0);
       if (p.writeCluster) expect(cluster[0].spec.network).toStrictEqual(net.networkSpec);
@@ -177,6 +204,13 @@ const invalidTenancy: fc.Arbitrary<(chart: Chart) => void> = fc.oneof(
   fc.constantFrom(PodNetwork.masquerade(), PodNetwork.bridge(), PodNetwork.none()).map((podNetwork) => (c: Chart) => {
     new IsolatedTenant(c, 't', { name: 't', defaultNetwork: { bridge: 'br1', vlan: 10 } }).addVm('vm', { memory: '1Gi', podNetwork });
   }),
+  // The pod network in a tenant that does not allow it; a tenant network without MAC spoof checking.
+  fc.constant((c: Chart) => {
+    new IsolatedTenant(c, 't', { name: 't', defaultNetwork: { bridge: 'br1', vlan: 10 } }).addVm('vm', { memory: '1Gi', openPodNetwork: true });
+  }),
+  fc.constant((c: Chart) => {
+    new IsolatedTenant(c, 't', { name: 't', defaultNetwork: { bridge: 'br1', vlan: 10, macSpoofCheck: false } });
+  }),
   fc.constant((c: Chart) => {
     const a = new IsolatedTenant(c, 'a', { name: 'a', defaultNetwork: { bridge: 'br1', vlan: 10 } });
     new IsolatedTenant(c, 'b', { name: 'b', defaultNetwork: { bridge: 'br1', vlan: 11 } }).addVm('vm', { memory: '1Gi', networks: [{ network: a.defaultNetwork }] });
@@ -203,6 +237,10 @@ const invalidTenancy: fc.Arbitrary<(chart: Chart) => void> = fc.oneof(
   }),
   fc.integer({ min: 8, max: 23 }).map((prefix) => (c: Chart) => {
     new SharedCephNetwork(c, 'ceph', { bridge: 'br1', range: '10.0.0.0/24', nodeRange: `10.0.0.0/${prefix}` });
+  }),
+  // Host networking without node addresses inside the range.
+  fc.constantFrom(undefined, '192.168.0.0/24').map((nodeRange) => (c: Chart) => {
+    new SharedCephNetwork(c, 'ceph', { bridge: 'br1', range: '10.0.0.0/24', nodeRange, provider: CephNetworkProvider.HOST });
   }),
 );
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  GitOpsApp, GoldenImageCatalogStack, Grantee, HighPerformanceVmStack, ImageSource, ManifestLayout, MultiTenantVmStack,
+  CephNetworkProvider, GitOpsApp, GoldenImageCatalogStack, Grantee, HighPerformanceVmStack, ImageSource, ManifestLayout, MultiTenantVmStack,
   NetworkAttachmentReference, ShootClustersStack, StackStorage,
 } from '../../src';
 import { ManifestObject } from '../util/schema';
@@ -10,6 +10,8 @@ import { parseManifest, synthObjects } from '../util/synth';
 
 const IMAGE = { name: 'ubuntu', source: ImageSource.http('https://images.example.com/ubuntu.qcow2'), size: '10Gi' };
 const STORAGE = StackStorage.create({ bridge: 'br1', vlan: 100, range: '192.168.100.0/24' });
+/** Isolated tenants reach Ceph's monitors only when Ceph listens on the storage VLAN itself (host networking). */
+const HOST_STORAGE = StackStorage.create({ bridge: 'br1', vlan: 100, range: '192.168.100.0/24', nodeRange: '192.168.100.0/28', provider: CephNetworkProvider.HOST });
 const kinds = (objects: ManifestObject[]) => objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`);
 
 describe('HighPerformanceVmStack', () => {
@@ -52,13 +54,21 @@ describe('HighPerformanceVmStack', () => {
     expect(vm.spec.dataVolumeTemplates[0].spec).toMatchObject({ preallocation: true, sourceRef: { kind: 'DataSource', name: 'ubuntu', namespace: 'hpc' } });
     expect(stack.vms.map((v) => v.name)).toStrictEqual(['db-1']);
   });
+
+  test('the node bridge and its uplink carry the storage network\'s jumbo frames', () => {
+    // Before, the bridge was written without an MTU, and the 9000-byte frames of the storage network were dropped.
+    const policy = objects.find((o) => o.kind === 'NodeNetworkConfigurationPolicy')!;
+    const [bridge, uplink] = policy.spec.desiredState.interfaces;
+    expect(bridge).toMatchObject({ name: 'br1', mtu: 9000 });
+    expect(uplink).toStrictEqual({ name: 'bond0', mtu: 9000 });
+  });
 });
 
 describe('MultiTenantVmStack', () => {
   const app = new GitOpsApp();
   const stack = new MultiTenantVmStack(app, 'tenants', {
     bridge: 'br1',
-    storage: STORAGE,
+    storage: HOST_STORAGE,
     image: IMAGE,
     imageNamespace: 'images',
     storageClass: 'ceph-block',
@@ -85,8 +95,24 @@ describe('MultiTenantVmStack', () => {
   });
 
   test('one clone grant per tenant, in the image namespace', () => {
-    const grants = objects.filter((o) => o.kind === 'RoleBinding' && o.roleRef.name === 'cdi.kubevirt.io:clone-sourcer');
+    const grants = objects.filter((o) => o.kind === 'RoleBinding' && o.roleRef.name === 'kubevirt.cdk8s.io:clone-sourcer');
     expect(grants.map((g) => [g.metadata.namespace, g.subjects[0].namespace])).toStrictEqual([['images', 'a'], ['images', 'b']]);
+  });
+
+  test('the cluster enforces the tenancy: both namespaces are bound to the admission policies, with their own parameters', () => {
+    expect(objects.filter((o) => o.kind.startsWith('ValidatingAdmissionPolicy')).map((o) => `${o.kind}/${o.metadata.name}`)).toStrictEqual([
+      'ValidatingAdmissionPolicy/cdk8s-kubevirt-tenant-vms',
+      'ValidatingAdmissionPolicyBinding/cdk8s-kubevirt-tenant-vms',
+      'ValidatingAdmissionPolicy/cdk8s-kubevirt-tenant-volumes',
+      'ValidatingAdmissionPolicyBinding/cdk8s-kubevirt-tenant-volumes',
+    ]);
+    const b = objects.find((o) => o.kind === 'Namespace' && o.metadata.name === 'b')!;
+    expect(b.metadata.annotations).toMatchObject({
+      'kubevirt.cdk8s.io/allowed-networks': 'b/b-net,rook-ceph/ceph',
+      'kubevirt.cdk8s.io/default-network': 'b/b-net',
+      'kubevirt.cdk8s.io/pod-network': 'denied',
+      'kubevirt.cdk8s.io/clone-source-namespaces': 'images',
+    });
   });
 });
 
@@ -117,7 +143,7 @@ describe('GoldenImageCatalogStack', () => {
   });
 
   test('the clone into another namespace gets a grant for the applier; the same-namespace clone none', () => {
-    const grants = objects.filter((o) => o.kind === 'RoleBinding' && o.roleRef.name === 'cdi.kubevirt.io:clone-sourcer');
+    const grants = objects.filter((o) => o.kind === 'RoleBinding' && o.roleRef.name === 'kubevirt.cdk8s.io:clone-sourcer');
     expect(grants.map((g) => [g.metadata.namespace, g.subjects])).toStrictEqual([
       ['golden-images', [{ kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' }]],
     ]);
@@ -184,7 +210,7 @@ describe('GitOpsApp', () => {
     const app = new GitOpsApp();
     new MultiTenantVmStack(app, 't', {
       bridge: 'br1',
-      storage: STORAGE,
+      storage: HOST_STORAGE,
       image: IMAGE,
       imageNamespace: 'img',
       storageClass: 'sc',
