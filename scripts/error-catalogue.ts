@@ -1184,6 +1184,7 @@ const FIXES: Array<[RegExp, Fix]> = [
   [/: belongs to tenant .* a VM attaches only to its own tenant's networks/, 'Attach the VM only to its own tenant\'s networks, or move the VM into the tenant that owns the network.'],
   [/is not (a network of|granted to) tenant/, 'Grant the network to the tenant with grantSharedNetwork() (or sharedNetworks) first.'],
   [/\.macSpoofCheck: must stay on for a tenant network/, 'Leave macSpoofCheck out (it is on for tenant networks).'],
+  [/\.preserveDefaultVlan: must stay off for a tenant network/, 'Leave preserveDefaultVlan out (it is off for tenant networks on a VLAN).'],
   [/\.name: is the name of the tenant's copy of the shared network/, 'Name the tenant network differently from the shared networks granted to the tenant.'],
   [/\.openPodNetwork: needs a tenant that allows the pod network/, 'Set allowPodNetwork: true on the tenant, or leave openPodNetwork out.'],
   [/^sharedNetworks\[<[^>]+>\]: must check source MACs/, 'Give the shared network macSpoofCheck: true (a SharedCephNetwork has it).'],

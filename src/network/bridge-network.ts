@@ -42,8 +42,10 @@ export interface BridgeNetworkProps extends NetworkAttachmentProps {
    */
   readonly vlanTrunk?: VlanTrunk[];
   /**
-   * Keep the bridge's default VLAN (1) on the port in addition to `vlan` / `vlanTrunk`.
-   * @default - the plugin's default
+   * Keep the bridge's default VLAN (1) on the port in addition to `vlan` / `vlanTrunk`. A port that keeps it
+   * exchanges VLAN 1 frames (untagged egress, tagged ingress) with every other port in VLAN 1 of the node's
+   * bridge, whatever its access VLAN: tenant networks and the shared storage network set it to false.
+   * @default - the plugin's default: true up to containernetworking-plugins v1.8, false from v1.9.0
    */
   readonly preserveDefaultVlan?: boolean;
   /**
@@ -301,7 +303,8 @@ export function bridgeAttachmentSpec(scope: Construct, props: BridgeNetworkProps
 
 /**
  * The bridge plugin ignores keys it does not know, so a feature missing from the nodes' plugin is silently
- * off: `macspoofchk` exists from containernetworking/plugins v1.1.0 and `portIsolation` from v1.7.0
+ * off: `macspoofchk` exists from containernetworking/plugins v1.1.0, `preserveDefaultVlan` from v1.3.0
+ * (before, a VLAN port always stayed a member of VLAN 1) and `portIsolation` from v1.7.0
  * (plugins/main/bridge/bridge.go at those tags).
  */
 function requirePluginVersions(scope: Construct, p: BridgeNetworkProps): void {
@@ -314,6 +317,16 @@ function requirePluginVersions(scope: Construct, p: BridgeNetworkProps): void {
       reason: 'bridge portIsolation (older plugins ignore it: ports are not isolated)',
       field: 'portIsolation',
       value: true,
+    });
+  }
+  if (p.preserveDefaultVlan === false) {
+    prerequisites.require(scope, {
+      kind: PrerequisiteKind.VERSION,
+      component: ClusterComponent.CNI_PLUGINS,
+      requirement: 'v1.3.0',
+      reason: 'bridge preserveDefaultVlan: false (older plugins leave VLAN 1 on every VLAN port)',
+      field: 'preserveDefaultVlan',
+      value: false,
     });
   }
   if (p.macSpoofCheck) {

@@ -390,13 +390,15 @@ export class SharedCephNetwork extends Construct implements INetworkAttachment {
     };
 
     const common = { namespace, bridge: props.bridge, vlan: props.vlan, mtu: props.mtu };
+    // A VLAN port that kept VLAN 1 would also meet every other port of VLAN 1 on the node, around the VLAN.
+    const dropVlan1 = props.vlan !== undefined && props.vlan > 0 ? { preserveDefaultVlan: false } : {};
     // Every NAD a tenant VM can use checks source MACs: this is the one segment all tenants share.
     if (isolation === TenantIsolation.NONE) {
       // The talk's layout: one attachment for everyone, with the route to the nodes for Ceph.
-      this.vmNetwork = new BridgeNetwork(this, 'Network', { ...common, name, macSpoofCheck: true, ipam: Ipam.whereabouts({ ...pool, routes: routes.length && !hostNetworking ? routes : undefined }) });
+      this.vmNetwork = new BridgeNetwork(this, 'Network', { ...common, ...dropVlan1, name, macSpoofCheck: true, ipam: Ipam.whereabouts({ ...pool, routes: routes.length && !hostNetworking ? routes : undefined }) });
       this.cephPublicNetwork = hostNetworking ? undefined : this.vmNetwork;
     } else {
-      this.vmNetwork = new BridgeNetwork(this, 'VmNetwork', { ...common, name, portIsolation: true, macSpoofCheck: true, ipam: Ipam.whereabouts(pool) });
+      this.vmNetwork = new BridgeNetwork(this, 'VmNetwork', { ...common, ...dropVlan1, name, portIsolation: true, macSpoofCheck: true, ipam: Ipam.whereabouts(pool) });
       if (!hostNetworking) {
         const cephName = `${name}-public`;
         // Ceph's attachment joins the VMs' segment and pool, without port isolation and with the node route.

@@ -301,10 +301,15 @@ export class IsolatedTenant extends Construct {
     }
     check(props.macSpoofCheck !== false, this, `${id}.macSpoofCheck`, false,
       'must stay on for a tenant network: without it a tenant VM can send frames with another VM\'s MAC address');
+    const tagged = (props.vlan !== undefined && props.vlan > 0) || props.vlanTrunk !== undefined;
+    check(!(tagged && props.preserveDefaultVlan === true), this, `${id}.preserveDefaultVlan`, true,
+      'must stay off for a tenant network: a port that keeps VLAN 1 meets every other tenant\'s port in VLAN 1 of the node\'s bridge');
     const { isDefault: _ignored, ...rest } = props;
     const net = new BridgeNetwork(this, id, {
       macSpoofCheck: true,
       ...rest,
+      // Older plugins keep VLAN 1 on every VLAN port unless told otherwise (preserveDefaultVlan, plugins v1.3.0+).
+      preserveDefaultVlan: tagged ? false : rest.preserveDefaultVlan,
       namespace: this.namespace,
       labels: { ...(props.labels ?? {}), [TENANT_LABEL]: this.tenantName },
     });

@@ -134,6 +134,11 @@ describeBadInputs('isolation: tenants keep their isolation', [
     error: '[test/t] DefaultNetwork.macSpoofCheck: false must stay on for a tenant network',
   },
   {
+    name: 'a tenant network that keeps VLAN 1 on its ports',
+    build: (c) => tenant(c, 't', { defaultNetwork: { bridge: 'br1', vlan: 10, preserveDefaultVlan: true } }),
+    error: '[test/t] DefaultNetwork.preserveDefaultVlan: true must stay off for a tenant network',
+  },
+  {
     name: 'the pod network for a VM of a tenant that does not allow it',
     build: (c) => tenant(c, 't').addVm('vm', { memory: '1Gi', openPodNetwork: true }),
     error: '[test/t] vm.openPodNetwork: true needs a tenant that allows the pod network (allowPodNetwork: true)',

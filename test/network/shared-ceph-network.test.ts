@@ -51,9 +51,12 @@ describe('SharedCephNetwork with port isolation (the default)', () => {
     expect(ceph.ipam.exclude).toStrictEqual(vm.ipam.exclude);
   });
 
-  test('the VMs\' NAD checks source MACs: it is the one segment every tenant shares', () => {
+  test('the VMs\' NAD checks source MACs and drops VLAN 1: it is the one segment every tenant shares', () => {
     // A VM sending with another attachment's MAC would otherwise take over its traffic on the shared segment.
     expect(plugin(byName(objects, 'NetworkAttachmentDefinition', 'ceph')).macspoofchk).toBe(true);
+    // With plugins before v1.9.0 a VLAN port also stays in VLAN 1 unless told not to: tagged VLAN-1 frames of
+    // a guest would reach every other VLAN-1 port of the node's bridge, around the storage VLAN.
+    expect(plugin(byName(objects, 'NetworkAttachmentDefinition', 'ceph')).preserveDefaultVlan).toBe(false);
   });
 
   test('Ceph gets a route to the node range, and node addresses never enter the pool', () => {

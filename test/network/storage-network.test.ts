@@ -206,7 +206,7 @@ describe('what the cluster must provide is registered with the app\'s prerequisi
   const requirementsOf = (component: ClusterComponent) => all.filter((p) => p.component === component).map((p) => `${p.kind}: ${p.requirement}`);
 
   test('bridge features need containernetworking-plugins versions that know them (older ones ignore the keys)', () => {
-    expect(requirementsOf(ClusterComponent.CNI_PLUGINS)).toStrictEqual(['version: v1.1.0', 'version: v1.7.0']);
+    expect(requirementsOf(ClusterComponent.CNI_PLUGINS)).toStrictEqual(['version: v1.1.0', 'version: v1.3.0', 'version: v1.7.0']);
     expect(ClusterPrerequisites.of(app).minimumVersions).toMatchObject({ [ClusterComponent.CNI_PLUGINS]: 'v1.7.0' });
   });
 

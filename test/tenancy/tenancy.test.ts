@@ -47,6 +47,8 @@ describe('IsolatedTenant', () => {
     expect(nads.map((n) => n.metadata.name)).toStrictEqual(['tenant-net', 'backend']);
     for (const nad of nads) {
       expect(JSON.parse(nad.spec.config).plugins[0].macspoofchk).toBe(true);
+      // No tenant port stays in VLAN 1, where it would meet other tenants' ports (plugins before v1.9.0 keep it).
+      expect(JSON.parse(nad.spec.config).plugins[0].preserveDefaultVlan).toBe(false);
       expect(nad.metadata.labels).toStrictEqual({ 'kubevirt.cdk8s.io/tenant': 'tenant-a' });
     }
     expect(tenant.defaultNetwork.reference).toBe('tenant-a/tenant-net');
