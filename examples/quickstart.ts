@@ -12,7 +12,7 @@ const net = new BridgeNetwork(chart, 'my-bridge', {
   vlan: 1234,
   ipam: Ipam.whereabouts({ range: '10.123.124.0/24', routes: [{ destination: '0.0.0.0/0', gateway: '10.123.124.1' }] }),
 });
-// One storage network for VMs and Ceph; VMs reach Ceph, never each other.
+// One storage network for VMs and Ceph; on a node, VMs reach Ceph and not each other (docs/isolation.md).
 const storage = new SharedCephNetwork(chart, 'ceph', { bridge: 'br1', vlan: 100, range: '192.168.100.0/24' });
 // Imported once, cloned per VM.
 const image = new GoldenImage(chart, 'fedora', {
