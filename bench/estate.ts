@@ -240,7 +240,10 @@ function buildEstate(lib: Lib, Chart: typeof import('cdk8s').Chart, outdir: stri
     size: '10Gi',
     storageClass: 'ceph-block',
   });
-  const storage = new lib.SharedCephNetwork(platform, 'storage', { bridge: 'br1', vlan: 100, range: '192.168.0.0/16' });
+  // Ceph on the host network: the tenants' VMs have no pod network, and reach the monitors on the storage VLAN.
+  const storage = new lib.SharedCephNetwork(platform, 'storage', {
+    bridge: 'br1', vlan: 100, range: '192.168.0.0/16', nodeRange: '192.168.0.0/24', provider: lib.CephNetworkProvider.HOST,
+  });
 
   for (let t = 0; t < tenants; t++) {
     const name = `tenant-${String(t).padStart(4, '0')}`;
