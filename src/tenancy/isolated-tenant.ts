@@ -249,12 +249,27 @@ export class IsolatedTenant extends Construct {
     this.writeQuota(props, labels);
     this.writeAdminRole(props.admins ?? [], labels);
     this.writeNetworkPolicies(labels, cdiNamespace);
+    const prerequisites = ClusterPrerequisites.of(this);
+    prerequisites.require(this, {
+      kind: PrerequisiteKind.CONFIGURATION,
+      component: ClusterComponent.CDI,
+      requirement: `CDI installed in namespace ${cdiNamespace}`,
+      reason: 'the tenant NetworkPolicies admit its upload proxy and controller from there',
+      field: 'cdiNamespace',
+      value: cdiNamespace,
+    });
+    prerequisites.require(this, {
+      kind: PrerequisiteKind.CONFIGURATION,
+      component: ClusterComponent.KUBERNETES,
+      requirement: 'a pod network (CNI) that enforces NetworkPolicy',
+      reason: 'tenant namespaces admit only their own pods and CDI\'s on the pod network',
+    });
     if (this.enforceAtAdmission) {
       this.annotateForAdmission();
       ensureTenantAdmission(this);
     }
     if (this.sharedNetworkAccess === SharedNetworkAccess.TENANT_NAMESPACE) {
-      ClusterPrerequisites.of(this).require(this, {
+      prerequisites.require(this, {
         kind: PrerequisiteKind.CONFIGURATION,
         component: ClusterComponent.MULTUS,
         requirement: 'namespaceIsolation: true, with no tenant namespace and no shared network namespace in globalNamespaces',

@@ -100,8 +100,15 @@ describe('the tenancy rules, enforced by the cluster: ValidatingAdmissionPolicie
     expect(vm.spec.dataVolumeTemplates[0].spec.sourceRef.namespace).toBe('golden-images');
   });
 
-  test('the cluster must serve ValidatingAdmissionPolicy v1: Kubernetes v1.30 or later is registered', () => {
+  test('what tenants need from the cluster is registered: Kubernetes v1.30 (policies v1), a NetworkPolicy CNI, CDI\'s namespace', () => {
     expect(ClusterPrerequisites.of(app).minimumVersions).toMatchObject({ [ClusterComponent.KUBERNETES]: 'v1.30.0' });
+    const requirements = ClusterPrerequisites.of(app).all.filter((p) => [ClusterComponent.KUBERNETES, ClusterComponent.CDI].includes(p.component))
+      .map((p) => [p.kind, p.component, p.requirement, p.neededBy]);
+    expect(requirements).toStrictEqual([
+      ['version', 'kubernetes', 'v1.30.0', ['tenants/tenant-a', 'tenants/tenant-b']],
+      ['configuration', 'cdi', 'CDI installed in namespace cdi', ['tenants/tenant-a', 'tenants/tenant-b']],
+      ['configuration', 'kubernetes', 'a pod network (CNI) that enforces NetworkPolicy', ['tenants/tenant-a', 'tenants/tenant-b']],
+    ]);
   });
 });
 
