@@ -59,8 +59,8 @@ export interface TenantNetworkProps extends BridgeNetworkProps {
  */
 export interface TenantVmProps extends KubeVirtVmProps {
   /**
-   * Open the VM to the Kubernetes pod network as well. Without it the VM has no pod network and the
-   * tenant's default network is its default network (full isolation).
+   * Open the VM to the Kubernetes pod network as well (only in a tenant with `allowPodNetwork`). Without it the
+   * VM has no pod network and the tenant's default network is its default network (full isolation).
    * @default false
    */
   readonly openPodNetwork?: boolean;
