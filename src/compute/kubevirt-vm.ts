@@ -318,6 +318,18 @@ export class KubeVirtVm extends Construct {
     }
   }
 
+  /**
+   * A VM that another controller creates from a template (Cluster API Provider KubeVirt's
+   * KubevirtMachineTemplate): built and checked like any KubeVirtVm, app-wide rules included, but no
+   * VirtualMachine object is written; `_renderSpec()` gives the spec to embed.
+   * @internal
+   */
+  public static _templateOnly(scope: Construct, id: string, props: KubeVirtVmProps): KubeVirtVm {
+    const vm = new KubeVirtVm(scope, id, props);
+    vm.node.tryRemoveChild(vm.apiObject.node.id);
+    return vm;
+  }
+
   /** The Multus networks the VM attaches to, in NIC order (the default network first). */
   public get attachedNetworks(): INetworkAttachment[] {
     return this.orderedMultus().map((n) => n.network!);
