@@ -177,7 +177,7 @@ describeBadInputs('KubeVirtShoot: node, pod and service networks', [
   },
   {
     name: 'an IPv6 default tenant network (the node network)',
-    build: (c) => shoot(c, { tenantNetworks: [{ name: 'a', isDefault: true, network: { bridge: 'br1', vlan: 1, ipam: routed('fd00:1::/64', 'fd00:1::1') } }], nodesCidr: undefined }),
+    build: (c) => shoot(c, { tenantNetworks: [{ name: 'a', isDefault: true, network: { bridge: 'br1', vlan: 1, ipam: Ipam.whereabouts({ range: 'fd00:1::/64', routes: [{ destination: '::/0', gateway: 'fd00:1::1' }] }) } }], nodesCidr: undefined }),
     error: '[test/s] tenantNetworks[0].network.ipam: "fd00:1::/64" must assign IPv4 addresses: the default network\'s range becomes the shoot\'s node network',
   },
   {
