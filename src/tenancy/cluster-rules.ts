@@ -33,6 +33,8 @@ export function parseClusterCidr(scope: IConstruct, field: string, cidr: string,
 export function checkDisjointClusterNetworks(scope: IConstruct, networks: ReadonlyArray<ClusterNetwork>): void {
   networks.forEach((b, j) => {
     for (const a of networks.slice(0, j)) {
+      // Node networks against each other are the app-wide network plan's business.
+      if (a.role === 'node' && b.role === 'node') continue;
       check(!overlaps(a.block, b.block), scope, b.field, b.block.cidr,
         `overlaps the ${a.role} network ${JSON.stringify(a.block.cidr)} (${a.field}): a cluster's node, pod and service networks must be disjoint`);
     }
