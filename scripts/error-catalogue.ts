@@ -1232,7 +1232,12 @@ const FIXES: Array<[RegExp, Fix]> = [
   [/^Validation failed with the following errors:/, 'Fix each problem listed below the first line; each is catalogued under its rule.'],
   [/^images: is listed twice/, 'Give each catalog image a unique name.'],
   [/\.image: is not an image of this catalog/, 'Name one of the catalog\'s images (images or uploadImages) in the clone.'],
-  [/^(vms|tenants|shoots): must list at least one/, 'List at least one entry.'],
+  [/^(vms|tenants|shoots|clusters): must list at least one/, 'List at least one entry.'],
+  [/^provider: must be a ClusterProvider/, 'Pass ClusterProvider.gardener({...}) or ClusterProvider.capk({...}).'],
+  [/\.pools: must list at least one worker pool/, 'Give every cluster at least one worker pool.'],
+  [/: is required with ClusterProvider\.gardener\(\)/, 'Give each pool the CloudProfile machine type its nodes run as, e.g. machineType: "standard-4".'],
+  [/\.apiServerAddress: is required with ClusterProvider\.capk\(\)/, 'Give the address (e.g. a VIP inside the cluster\'s range) that kube-vip or a load balancer serves the API server on.'],
+  [/: is required with ClusterProvider\.capk\(\): CAPK sizes each node VM/, 'Give each pool cpu and memory, e.g. cpu: 4, memory: "16Gi".'],
 ];
 
 if (require.main === module) main();

@@ -375,7 +375,9 @@ export class CapkCluster extends Construct {
     return { apiVersion: gvk.apiVersion, kind: gvk.kind, name, namespace: this.namespace };
   }
 
-  private write(gvk: { apiVersion: string; kind: string }, id: string, name: string, spec: Record<string, any>, annotations?: Record<string, string>): ApiObject {
+  private write(
+    gvk: { apiVersion: string; kind: string }, id: string, name: string, spec: Record<string, any>, annotations?: Record<string, string>,
+  ): ApiObject {
     const obj = new ApiObject(this, id, {
       apiVersion: gvk.apiVersion,
       kind: gvk.kind,

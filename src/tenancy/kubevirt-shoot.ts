@@ -25,8 +25,8 @@ const IPV4_ONLY = 'the shoot is single-stack IPv4 (spec.networking.ipFamilies de
 const INT32_MAX = 2 ** 31 - 1;
 // The IPv4 ranges Gardener reserves for the VPN between seed and shoot (pkg/apis/core/v1beta1/constants
 // Reserved*Range, 240.0.0.0/8 to 244.0.0.0/8); shoot networks that touch them are refused when scheduled.
-const RESERVED_FIRST = 240n << 24n;
-const RESERVED_LAST = (245n << 24n) - 1n;
+const RESERVED_FIRST = 240n * 2n ** 24n;
+const RESERVED_LAST = 245n * 2n ** 24n - 1n;
 
 /**
  * A tenant network of a shoot: the provider creates it as a NetworkAttachmentDefinition

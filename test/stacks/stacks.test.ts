@@ -125,8 +125,15 @@ describe('GoldenImageCatalogStack', () => {
 });
 
 const SHOOT_WORKER = {
-  name: 'worker', machineType: 'standard-4', machineImageName: 'ubuntu', machineImageVersion: '24.4.0',
-  minimum: 1, maximum: 3, zones: ['zone-a'], volumeSize: '30Gi', volumeType: 'ceph-block',
+  name: 'worker',
+  machineType: 'standard-4',
+  machineImageName: 'ubuntu',
+  machineImageVersion: '24.4.0',
+  minimum: 1,
+  maximum: 3,
+  zones: ['zone-a'],
+  volumeSize: '30Gi',
+  volumeType: 'ceph-block',
 };
 
 describe('ShootClustersStack', () => {

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import {
-  CapkBootstrapCheck, CapkCluster, CapkClusterProps, CapkMachineProps, CapkWorkerPoolProps, Ipam, IsolatedTenant, NetworkAttachmentReference, PodNetwork,
-  SharedCephNetwork, VmDisk, VmDns, VmPort, VmServiceType,
+  CapkBootstrapCheck, CapkCluster, CapkClusterProps, CapkMachineProps, CapkWorkerPoolProps, Ipam, IsolatedTenant, NetworkAttachmentReference,
+  PodNetwork, SharedCephNetwork, VmDisk, VmDns, VmPort, VmServiceType,
 } from '../../src';
 import { describeBadInputs } from '../util/expect-error';
 

@@ -222,8 +222,16 @@ describe('KubeVirtShoot: the talk\'s two shoots', () => {
       kubernetesVersion: '1.33.4',
       tenantNetworks: [{ name: 'network1', isDefault: true, network: { bridge: 'br1', vlan: 1234, ipam: Ipam.whereabouts({ range: '10.30.0.0/24', routes: [{ destination: '0.0.0.0/0', gateway: '10.30.0.1' }] }) } }],
       workers: [{
-        name: 'worker', machineType: 'm', machineImageName: 'ubuntu', machineImageVersion: '1', minimum: 1, maximum: 1, zones: ['a'],
-        volumeSize: '30Gi', volumeType: 'ceph-block', dns: VmDns.custom({ nameservers: ['10.30.0.53'] }),
+        name: 'worker',
+        machineType: 'm',
+        machineImageName: 'ubuntu',
+        machineImageVersion: '1',
+        minimum: 1,
+        maximum: 1,
+        zones: ['a'],
+        volumeSize: '30Gi',
+        volumeType: 'ceph-block',
+        dns: VmDns.custom({ nameservers: ['10.30.0.53'] }),
       }],
     });
     expect(() => app.synthYaml()).toThrow(/\[platform\/shoot-3\/TenantNetwork-network1\] vlan: 1234 on bridge "br1" is already used by network platform\/shoot-1\/TenantNetwork-network1/);
