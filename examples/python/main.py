@@ -11,14 +11,12 @@ from cdk8s import Chart
 from cdk8s_kubevirt import (
     AccessMode,
     BridgeNetwork,
-    CapkClusterOptions,
     CephClusterOptions,
     ClonedDisk,
     ClusterProvider,
     CloneSource,
     GitOpsApp,
     GoldenImageCatalogStack,
-    GardenerClusterOptions,
     Grantee,
     HighPerformanceVmStack,
     ImageSource,
@@ -152,7 +150,7 @@ def vm_cluster(outdir: str) -> GitOpsApp:
     # tenant network with the storage network beside it, root disks cloned from one node image.
     KubernetesClustersStack(
         app, "clusters",
-        provider=ClusterProvider.capk(CapkClusterOptions(
+        provider=ClusterProvider.capk(
             # A Kubernetes node image from Cluster API's image-builder (kubeadm and kubelet of KUBERNETES).
             image=StackImage(
                 name="ubuntu-2404-kube-v1-33-4",
@@ -160,7 +158,7 @@ def vm_cluster(outdir: str) -> GitOpsApp:
                 size="20Gi",
             ),
             image_namespace="golden-images", storage_class="ceph-block",
-        )),
+        ),
         bridge="br1", kubernetes_version=KUBERNETES, shared_networks=[storage],
         clusters=two_clusters([3001, 3002]),
     )
@@ -172,11 +170,11 @@ def garden(outdir: str) -> GitOpsApp:
     app = GitOpsApp(outdir=outdir, layout=ManifestLayout.FILE_PER_RESOURCE)
     KubernetesClustersStack(
         app, "shoots",
-        provider=ClusterProvider.gardener(GardenerClusterOptions(
+        provider=ClusterProvider.gardener(
             project_namespace="garden-dev", region="local", cloud_profile_name="kubevirt",
             credentials_binding_name="hosting-cluster", machine_image_name="ubuntu", machine_image_version="24.4.0",
             volume_type="ceph-block", zones=["zone-a"],
-        )),
+        ),
         bridge="br1", kubernetes_version=KUBERNETES,
         shared_networks=[NetworkAttachmentReference.from_name("rook-ceph", "ceph")],
         clusters=two_clusters([1234, 2345]),  # the talk's VLANs
