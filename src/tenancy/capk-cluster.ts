@@ -447,6 +447,12 @@ export class CapkCluster extends Construct {
     }
     check(machine.rootDisk instanceof VmDisk, this, `${field}.rootDisk`, machine.rootDisk,
       'is required: a VmDisk the machines boot from, e.g. VmDisk.fromGoldenImage(image) with a Kubernetes node image');
+    // One template gives every machine of a pool the same interfaces: a fixed MAC would be on all of them.
+    (machine.networks ?? []).forEach((n, i) => check(n?.macAddress === undefined, this, `${field}.networks[${i}].macAddress`, n?.macAddress,
+      'cannot be set on a machine: every VM made from the template would get it, and one MAC on several VMs breaks the segment'));
+    const podMac = machine.podNetwork instanceof PodNetwork ? machine.podNetwork._options.macAddress : undefined;
+    check(podMac === undefined, this, `${field}.podNetwork.macAddress`, podMac,
+      'cannot be set on a machine: every VM made from the template would get it, and one MAC on several VMs breaks the segment');
     for (const [i, d] of (machine.disks ?? []).entries()) {
       check(d?.options?.name !== CAPK_CLOUD_INIT_VOLUME, this, `${field}.disks[${i}].name`, CAPK_CLOUD_INIT_VOLUME,
         'is the volume CAPK adds to every node VM for its bootstrap data; pick another name');
@@ -574,6 +580,9 @@ function templateSpec(vm: KubeVirtVm): { spec: Record<string, any>; shared?: { v
     if (Object.keys(labels).length === 0) delete spec.template.metadata.labels;
     if (Object.keys(spec.template.metadata).length === 0) delete spec.template.metadata;
   }
+  // A MAC the VM rendering chose by itself (machines cannot set one) would be shared by every machine: KubeVirt
+  // (or kubemacpool) picks one per VM instead.
+  for (const i of spec.template?.spec?.domain?.devices?.interfaces ?? []) delete i.macAddress;
   const owned = new Map<string, string>();
   for (const t of spec.dataVolumeTemplates ?? []) {
     const prefix = `${vm.name}-`;

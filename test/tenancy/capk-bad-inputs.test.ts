@@ -176,6 +176,16 @@ describeBadInputs('CapkCluster: node VMs as CAPK creates them', [
     error: '[test/c] controlPlane.machine.rootDisk: "golden-root" is an existing PersistentVolumeClaim that every machine would share',
   },
   {
+    name: 'a fixed MAC address on a machine\'s network (every machine of the pool would get it)',
+    build: (c) => tenantCluster(c, {}, { networks: [{ network: NetworkAttachmentReference.fromName('t', 'nodes'), isDefault: true, macAddress: '02:00:00:00:00:01', acknowledgeNoRouteOut: true }] }),
+    error: '[test/c] controlPlane.machine.networks[0].macAddress: "02:00:00:00:00:01" cannot be set on a machine: every VM made from the template would get it',
+  },
+  {
+    name: 'a fixed MAC address on a machine\'s pod network',
+    build: (c) => capk(c, cp({ podNetwork: PodNetwork.masquerade({ macAddress: '02:00:00:00:00:01' }) })),
+    error: '[test/c] controlPlane.machine.podNetwork.macAddress: "02:00:00:00:00:01" cannot be set on a machine',
+  },
+  {
     name: 'a masquerade pod network that does not forward the API server port',
     build: (c) => capk(c, cp({ podNetwork: PodNetwork.masquerade({ ports: [VmPort.ssh()] }) })),
     error: '[test/c] controlPlane.machine.podNetwork.ports: ["22/TCP"] must forward 6443/TCP: CAPK\'s control-plane Service sends API server traffic to it',

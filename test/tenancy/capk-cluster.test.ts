@@ -129,7 +129,11 @@ describe('CapkCluster: a cluster isolated on its tenant network, with the Ceph n
     expect(spec.template.spec.volumes).toStrictEqual([{ name: 'root', dataVolume: { name: 'root' } }, { name: 'containerd', dataVolume: { name: 'containerd' } }]);
     // No label names one VM: CAPK labels each VM with its own name.
     expect(spec.template.metadata?.labels?.['vm.kubevirt.io/name']).toBeUndefined();
-    expect(vmSpec(cpTemplate).template.spec.volumes.some((v: any) => v.name === 'cloudinitvolume')).toBe(false);
+    // CAPK adds the only cloud-init volume (its bootstrap data) and each VM gets its own MAC: the template has neither.
+    for (const t of [cpTemplate, workerTemplate]) {
+      expect(vmSpec(t).template.spec.volumes.filter((v: any) => v.name === 'cloudinitvolume' || v.cloudInitNoCloud || v.cloudInitConfigDrive)).toStrictEqual([]);
+      expect(vmSpec(t).template.spec.domain.devices.interfaces.filter((i: any) => i.macAddress !== undefined)).toStrictEqual([]);
+    }
   });
 
   test('the clone across namespaces comes with the RoleBinding CDI checks, for the node VMs\' service account', () => {
