@@ -1224,6 +1224,7 @@ const FIXES: Array<[RegExp, Fix]> = [
   [/: is required: the VM of each machine/, 'Give the machine: { cpu, memory, rootDisk, ... }.'],
   [/: is not a setting of a machine/, 'Remove the field: CAPK decides it for every machine (put first-boot settings and users into the KubeadmConfig).'],
   [/\.rootDisk: is required: a VmDisk the machines boot from/, 'Give rootDisk, e.g. VmDisk.fromGoldenImage(image) of a Kubernetes node image built with Cluster API image-builder.'],
+  [/\.podNetwork: is the namespace of tenant .* whose NetworkPolicy/, 'Isolate the machines on the tenant\'s network (isDefault, with controlPlaneEndpoint), or create the cluster in a namespace that no tenant owns.'],
   [/\.macAddress: cannot be set on a machine/, 'Leave macAddress out on CAPK machines: KubeVirt (or kubemacpool) gives each VM its own.'],
   [/: is the volume CAPK adds to every node VM/, 'Name the disk anything but "cloudinitvolume".'],
   [/: is an existing .* that every machine would share/, 'Use VmDisk.blank(), fromGoldenImage() or fromClone(): CAPK creates those disks once per machine.'],

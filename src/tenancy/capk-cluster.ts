@@ -3,16 +3,18 @@ import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { checkDisjointClusterNetworks, ClusterNetwork, parseCapiVersion, parseClusterCidr } from './cluster-rules';
+import type { TenantPlan } from './tenant-plan';
 import { VmDisk } from '../compute/disks';
 import { VmInstancetype, VmPreference } from '../compute/instancetype';
 import { KubeVirtVm } from '../compute/kubevirt-vm';
 import { PodNetwork, VmDns, VmMultusNetwork } from '../compute/networking';
 import { EvictionStrategy, InterfaceBinding, VmServiceType } from '../compute/options';
 import { PerformanceKnobs, PerformanceProfile } from '../compute/performance';
-import { check, checkEnum, fail } from '../core/errors';
+import { check, checkEnum, fail, problem } from '../core/errors';
 import { parseAddress } from '../core/ip';
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain } from '../core/names';
 import { metadata, resolveNamespace, setSyncWave, SyncWaves } from '../core/objects';
+import { TENANT_PLAN_ID } from '../core/vm-rules';
 import { KubeadmConfigTemplate } from '../imports/bootstrap.cluster.x-k8s.io';
 import { Cluster, MachineDeployment } from '../imports/cluster.x-k8s.io';
 import { KubeadmControlPlane } from '../imports/controlplane.cluster.x-k8s.io';
@@ -343,6 +345,11 @@ export class CapkCluster extends Construct {
     }
     this.bootstrapCheck = props.bootstrapCheck ?? (isolated ? CapkBootstrapCheck.NONE : CapkBootstrapCheck.SSH);
     vms.forEach((v, i) => this.checkPorts(v.vm, v.field, v.machine, i === 0));
+    // App-wide: a tenant's NetworkPolicy may come after this cluster in the code.
+    const onPodNetwork = vms.find(({ vm }) => vm.hasPodNetwork);
+    if (onPodNetwork && (!endpoint || this.bootstrapCheck === CapkBootstrapCheck.SSH)) {
+      this.node.addValidation({ validate: () => this.tenantPolicyProblems(onPodNetwork.field) });
+    }
     this.checkNetworks(vms.map((v) => v.vm));
 
     // The objects.
@@ -470,6 +477,19 @@ export class CapkCluster extends Construct {
       disks,
     });
     return { vm, field, machine };
+  }
+
+  /**
+   * An IsolatedTenant's NetworkPolicy admits pod-network traffic from its own namespace only, while CAPK connects
+   * from its namespace (SSH bootstrap check) and Cluster API's controllers reach the API servers through the
+   * `<name>-lb` Service, both over the pod network.
+   */
+  private tenantPolicyProblems(field: string): string[] {
+    const plan = this.node.root.node.tryFindChild(TENANT_PLAN_ID) as TenantPlan | undefined;
+    const tenant = plan?.tenantInNamespace(this.namespace);
+    if (!tenant) return [];
+    return [problem(`${field}.podNetwork`, this.namespace,
+      `is the namespace of tenant ${JSON.stringify(tenant.tenantName)}, whose NetworkPolicy admits pod-network traffic from that namespace only: CAPK's SSH bootstrap check and Cluster API's controllers (reaching the API servers through the Service ${this.name}-lb) would be dropped; put the machines on the tenant's network (with controlPlaneEndpoint), or the cluster outside the tenant`)];
   }
 
   /** Ports CAPK uses on a pod network that forwards only listed ports (masquerade binding). */

@@ -234,6 +234,14 @@ describeBadInputs('CapkCluster: isolated node networks and the app-wide rules', 
     error: '[test/c] podsCidr: "100.96.0.0" must be a CIDR',
   },
   {
+    name: 'machines on the pod network in a tenant\'s namespace, whose NetworkPolicy drops CAPK\'s traffic (app-wide)',
+    build: (c) => {
+      capk(c, { namespace: 't' });
+      new IsolatedTenant(c, 't', { name: 't', defaultNetwork: { bridge: 'br1', vlan: 10 } });
+    },
+    error: '[test/c] controlPlane.machine.podNetwork: "t" is the namespace of tenant "t", whose NetworkPolicy admits pod-network traffic from that namespace only',
+  },
+  {
     name: 'node VMs in a tenant\'s namespace on a shared network not granted to it (app-wide)',
     build: (c) => {
       tenantCluster(c);
