@@ -799,9 +799,10 @@ export interface Catalogue {
   readonly markdown: string;
 }
 
-const MODULE_ORDER = ['core', 'network', 'storage', 'compute', 'tenancy', 'stacks'];
+const MODULE_ORDER = ['core', 'platform', 'network', 'storage', 'compute', 'tenancy', 'stacks'];
 const MODULE_TITLES: Record<string, string> = {
   core: 'core: names, quantities and addresses shared by every construct',
+  platform: 'platform: what the cluster must provide (ClusterProfile, prerequisites)',
   network: 'network: bridge and macvlan networks, IPAM, node bridges, the shared Ceph network',
   storage: 'storage: golden images, clones, storage profiles',
   compute: 'compute: KubeVirtVm, its networks, disks, cloud-init and performance knobs',
@@ -955,6 +956,13 @@ function main(): void {
 type Fix = string | ((m: RegExpExecArray, field: string, rule: string) => string);
 
 const FIXES: Array<[RegExp, Fix]> = [
+  // platform: cluster prerequisites
+  [/feature gate .* which the declared cluster does not enable/, 'Enable the feature gate in the KubeVirt CR (spec.configuration.developerConfiguration.featureGates) and list it in ClusterProfile kubevirtFeatureGates, or drop the option that needs it.'],
+  [/: needs .* or later/, 'Upgrade the component to the version named, then declare that version in ClusterProfile; or drop the option that needs it.'],
+  [/: must be a version such as "v1.2.3" \(the/, 'Write the version as released, e.g. "v1.66.0".'],
+  [/^kubevirtFeatureGates/, 'List feature gate names exactly as KubeVirt spells them, e.g. ["CPUManager", "NUMA"].'],
+  [/^cluster: the app's cluster is already declared/, 'Call ClusterProfile.declare() once per app.'],
+  [/^prerequisite\./, 'Register prerequisites with a PrerequisiteKind, a ClusterComponent, a non-empty requirement (a version such as "v1.2.3" for VERSION) and a reason.'],
   // core: names, quantities
   [/: must be a DNS-1123 label/, 'Use at most 63 lower-case letters, digits and \'-\', starting and ending with a letter or digit (e.g. "tenant-a").'],
   [/: must be a DNS-1035 label/, 'Use at most 63 lower-case letters, digits and \'-\', starting with a letter and ending with a letter or digit (e.g. "fedora-40").'],
