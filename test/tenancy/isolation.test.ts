@@ -2,9 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import {
-  CephNetworkProvider, ClusterComponent, ClusterPrerequisites, GoldenImage, ImageSource, Ipam, IsolatedTenant, KubeVirtVm, NodeBridgePolicy,
-  SharedCephNetwork, SharedNetworkAccess, VmDisk,
+  CapkCluster, CephNetworkProvider, ClusterComponent, ClusterPrerequisites, GoldenImage, ImageSource, Ipam, IsolatedTenant, KubeVirtVm,
+  NodeBridgePolicy, SharedCephNetwork, SharedNetworkAccess, VmDisk, VmDns,
 } from '../../src';
+import { expectLibraryError, synthError } from '../util/expect-error';
 import { ManifestObject } from '../util/schema';
 import { synthObjects } from '../util/synth';
 
@@ -171,6 +172,32 @@ describe('a layout for Multus namespace isolation: the shared network offered in
   test('the plan says Multus must run with namespaceIsolation and no tenant or shared namespace global', () => {
     expect(ClusterPrerequisites.of(app).all.filter((p) => p.component === ClusterComponent.MULTUS).map((p) => p.requirement))
       .toStrictEqual(['namespaceIsolation: true, with no tenant namespace and no shared network namespace in globalNamespaces']);
+  });
+});
+
+describe('cluster nodes on the storage network need Ceph monitors they can reach', () => {
+  test('CAPK node VMs on their tenant network (no pod network) are refused on a Multus-provider storage network, naming the fix', () => {
+    // Before, a cluster's isolated nodes were attached to the storage network although their in-guest Ceph CSI
+    // could never reach the monitors (Rook: with Multus they listen on the pod network only).
+    const error = synthError((chart) => {
+      const ceph = new SharedCephNetwork(chart, 'ceph', { bridge: 'br1', vlan: 100, range: '192.168.100.0/24' });
+      const tenant = new IsolatedTenant(chart, 'tenant', {
+        name: 'cluster-1',
+        defaultNetwork: { name: 'nodes', bridge: 'br1', vlan: 1234, ipam: Ipam.whereabouts({ range: '10.250.1.0/24', exclude: ['10.250.1.10/32'], routes: [{ destination: '0.0.0.0/0', gateway: '10.250.1.1' }] }) },
+        sharedNetworks: [ceph],
+      });
+      const machine = {
+        cpu: 2,
+        memory: '4Gi',
+        dns: VmDns.custom({ nameservers: ['10.250.1.53'] }),
+        networks: [{ network: tenant.defaultNetwork, name: 'nodes', isDefault: true }, { network: ceph, name: 'storage' }],
+        rootDisk: VmDisk.blank('20Gi'),
+      };
+      new CapkCluster(chart, 'cluster-1', {
+        name: 'cluster-1', namespace: 'cluster-1', kubernetesVersion: '1.33.4', controlPlane: { machine }, controlPlaneEndpoint: { host: '10.250.1.10' },
+      });
+    });
+    expectLibraryError(error, /\[test\/cluster-1\/controlPlane.machine\] networks\[1\]: "rook-ceph\/ceph" cannot work for a VM without the pod network: .* use CephNetworkProvider.HOST/);
   });
 });
 
