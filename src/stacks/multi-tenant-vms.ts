@@ -84,7 +84,6 @@ export class MultiTenantVmStack extends Chart {
       source: props.image.source,
       size: props.image.size,
       storageClass: props.storageClass,
-      preallocation: true,
     });
     this.tenants = props.tenants.map((t) => {
       const tenant = new IsolatedTenant(this, t.name, {

@@ -7,6 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Grantee } from './grantee';
 import { fail } from '../core/errors';
 import { chartOf, metadata, setSyncWave, SyncWaves } from '../core/objects';
+import { ClusterComponent, ClusterPrerequisites, PrerequisiteKind } from '../platform/prerequisites';
 
 /**
  * CDI's ClusterRole with exactly one rule: `create` on `datavolumes/source` in `cdi.kubevirt.io`, the
@@ -47,6 +48,16 @@ export function ensureCloneGrant(scope: IConstruct, sourceNamespace: string, gra
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: CLONE_SOURCER_CLUSTER_ROLE },
     subjects: [grantee._subject()],
   });
-  setSyncWave(binding, SyncWaves.ACCESS);
+  // The ClusterRole ships with CDI from v1.66.0 (pkg/operator/resources/cluster/rbac.go); older CDI refuses the clone.
+  ClusterPrerequisites.of(binding).require(binding, {
+    kind: PrerequisiteKind.VERSION,
+    component: ClusterComponent.CDI,
+    requirement: 'v1.66.0',
+    reason: `the ${CLONE_SOURCER_CLUSTER_ROLE} ClusterRole that clone RoleBindings name`,
+    field: 'roleRef.name',
+    value: CLONE_SOURCER_CLUSTER_ROLE,
+  });
+  // Before the golden images too: an image cloned from another namespace's PVC needs it to be created at all.
+  setSyncWave(binding, SyncWaves.IMAGE_ACCESS);
   return binding;
 }

@@ -107,12 +107,15 @@ describe('GoldenImageCatalogStack', () => {
     expect(objects).toMatchSnapshot();
   });
 
-  test('golden images bind immediately and are never garbage-collected', () => {
+  test('golden images bind immediately, are imported once and are not thick-provisioned', () => {
     for (const dv of objects.filter((o) => o.kind === 'DataVolume' && o.metadata.namespace === 'golden-images' && o.metadata.name !== 'local')) {
-      expect(dv.metadata.annotations).toMatchObject({
+      // No storage.deleteAfterCompletion: CDI v1.66 no longer reads it.
+      expect(dv.metadata.annotations).toStrictEqual({
+        'argocd.argoproj.io/sync-wave': '-10',
         'cdi.kubevirt.io/storage.bind.immediate.requested': 'true',
-        'cdi.kubevirt.io/storage.deleteAfterCompletion': 'false',
       });
+      // "Pre-allocated" in the talk means imported ahead of time, not CDI preallocation.
+      expect(dv.spec.preallocation).toBeUndefined();
     }
   });
 
