@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { TALK_CLONE } from './talk';
 import {
-  AccessMode, CloneSource, CloneSourceKind, CloneStrategy, ClonedDisk, GoldenImage, Grantee, ImageSource, SnapshotClass,
+  AccessMode, CloneSource, CloneSourceKind, CloneStrategy, ClonedDisk, ClusterPrerequisites, GoldenImage, Grantee, ImageSource, SnapshotClass,
   StorageApi, StorageClassProfile, VolumeBindingMode, VolumeMode,
 } from '../../src';
 import { SYNC_WAVES_CONTEXT } from '../../src/core/objects';
@@ -169,6 +169,12 @@ describe('ClonedDisk: clone strategies, realized through the StorageProfile', ()
     const [dv] = dataVolumes(objects);
     expect(dv.spec.storage).toStrictEqual({ storageClassName: 'ceph-block', volumeMode: 'Block' });
     expect(dv.metadata.annotations?.[FALLBACK]).toBeUndefined();
+    // The cluster must provide what a smart clone needs, and the snapshot API for the class the app writes.
+    const storage = ClusterPrerequisites.of(app).all.filter((p) => p.kind === 'storage').map((p) => [p.requirement, p.neededBy]);
+    expect(storage).toStrictEqual([
+      ['VolumeSnapshotClass ceph-block-snapshots for the CSI driver of storage class ceph-block', ['test/ceph-block', 'test/root']],
+      ['the snapshot.storage.k8s.io/v1 CRDs and the CSI snapshot controller', ['test/ceph-block']],
+    ]);
   });
 
   test('csi-clone: the profile selects it; no snapshot class is needed', () => {
