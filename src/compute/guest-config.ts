@@ -56,6 +56,8 @@ export class GuestConfig {
   private readonly rawNetworkData?: string;
   private readonly networkDataSecret?: string;
   private readonly dns?: GuestDns;
+  /** The network data of the NICs as validation saw them, reused by rendering and then dropped. */
+  private rendered?: { readonly count: number; readonly text?: string; readonly conflict?: NetworkDataConflict };
 
   constructor(private readonly props: GuestConfigProps) {
     const { scope, cloudInit, sshKeys } = props;
@@ -165,6 +167,7 @@ export class GuestConfig {
   public volume(name: string, nics: Nic[]): VirtualMachineSpecTemplateSpecVolumes | undefined {
     // A conflict in the user's network data is a validation problem (problems()), reported before anything renders.
     const { text: networkData } = this.networkData(nics);
+    this.rendered = undefined; // rendered once per synthesis: keep nothing per VM afterwards
     const source: Record<string, any> = {};
     if (this.userDataSecret !== undefined) source.secretRef = { name: this.userDataSecret };
     else if (this.userDataStub) source.userData = STUB_USER_DATA;
@@ -174,11 +177,20 @@ export class GuestConfig {
     return this.datasource === 'noCloud' ? { name, cloudInitNoCloud: source } : { name, cloudInitConfigDrive: source };
   }
 
-  /** The network data written inline: generated (and merged with the user's), or the user's as given. */
+  /**
+   * The network data written inline: generated (and merged with the user's), or the user's as given. Computed once
+   * for validation and reused by rendering (NICs are only ever added, so their count tells whether it is current).
+   */
   private networkData(nics: Nic[]): { text?: string; conflict?: NetworkDataConflict } {
+    if (this.rendered?.count !== nics.length) this.rendered = { count: nics.length, ...this.computeNetworkData(nics) };
+    return this.rendered;
+  }
+
+  private computeNetworkData(nics: Nic[]): { text?: string; conflict?: NetworkDataConflict } {
     if (!this.generatesNetworkData) return { text: this.rawNetworkData };
     if (nics.length === 0) return { text: this.userNetworkData ? toYaml(this.userNetworkData) : undefined };
-    const generated = generateNetworkData(this.guestNics(nics), this.dns);
+    const guests = this.guestNics(nics);
+    const generated = generateNetworkData(guests, this.dns);
     if (!this.userNetworkData) return { text: toYaml(generated) };
     const merged = mergeNetworkData(generated, this.userNetworkData);
     return merged.conflict ? { conflict: merged.conflict } : { text: toYaml(merged.data) };

@@ -16,10 +16,10 @@ import { NetworkPlan } from '../network/plan';
  * pkg/network/link). So a derived MAC is never all-zero, multicast, reserved or in KubeMacPool's default range.
  */
 export function deriveMac(namespace: string, vm: string, nic: string): string {
-  const h = createHash('sha256').update(`${namespace}\u0000${vm}\u0000${nic}`).digest();
-  let first = (h[0] & 0xfc) | 0x02; // eslint-disable-line no-bitwise
+  const h = createHash('sha256').update(`${namespace}\u0000${vm}\u0000${nic}`).digest('hex');
+  let first = (parseInt(h.slice(0, 2), 16) & 0xfc) | 0x02; // eslint-disable-line no-bitwise
   if (first === 0x02) first = 0x06;
-  return [first, h[1], h[2], h[3], h[4], h[5]].map((b) => b.toString(16).padStart(2, '0')).join(':');
+  return `${first.toString(16).padStart(2, '0')}:${h.slice(2, 4)}:${h.slice(4, 6)}:${h.slice(6, 8)}:${h.slice(8, 10)}:${h.slice(10, 12)}`;
 }
 
 /** A layer-2 segment as the compute rules key it: the network plan's Segment, or the NAD for networks it does not know. */

@@ -33,6 +33,9 @@ export interface Nic {
   readonly staticRoutes: GuestRoute[];
 }
 
+/** One shared empty list for the NICs without pinned addresses or routes (most of them). */
+const NONE: never[] = [];
+
 /** The pod interface of `pod`, or undefined when the VM has no pod network. */
 export function podNic(scope: IConstruct, pod: PodNetwork): Nic | undefined {
   if (!pod.binding) return undefined;
@@ -96,7 +99,7 @@ export function multusNic(scope: IConstruct, entry: VmMultusNetwork, field: stri
 
 /** `address/prefix` entries: a host address (not the subnet's network or IPv4 broadcast address) and its prefix. */
 function parseStaticAddresses(scope: IConstruct, field: string, values: string[] | undefined): Nic['staticAddresses'] {
-  if (values === undefined) return [];
+  if (values === undefined) return NONE;
   check(Array.isArray(values) && values.length > 0, scope, `${field}.staticAddresses`, values, 'must list at least one address such as "10.0.0.5/24"');
   return values.map((text, i) => {
     const f = `${field}.staticAddresses[${i}]`;
@@ -119,7 +122,7 @@ function parseStaticAddresses(scope: IConstruct, field: string, values: string[]
 
 /** Routes of pinned addresses: a CIDR destination through a gateway inside one of the addresses' subnets. */
 function parseStaticRoutes(scope: IConstruct, field: string, routes: VmNetworkOptions['staticRoutes'], addresses: Nic['staticAddresses']): GuestRoute[] {
-  if (routes === undefined) return [];
+  if (routes === undefined) return NONE;
   check(addresses.length > 0, scope, `${field}.staticRoutes`, routes.map((r) => r.destination), 'only apply with staticAddresses');
   return routes.map((route, i) => {
     const f = `${field}.staticRoutes[${i}]`;
