@@ -45,6 +45,7 @@ function requireChart(scope: IConstruct, field: string): Chart {
  */
 export function ensureCloneGrant(scope: IConstruct, sourceNamespace: string, grantee: Grantee, field: string): ApiObject {
   const chart = requireChart(scope, field);
+  // The ClusterRole the bindings name is the app's own: no CDI version needs to ship it.
   ensureCloneSourcerRole(chart);
   const grants = (chart.node.tryFindChild(GRANTS_ID) as Construct | undefined) ?? new Construct(chart, GRANTS_ID);
   // Construct ids may not contain '/'; user names may.
@@ -64,6 +65,7 @@ export function ensureCloneGrant(scope: IConstruct, sourceNamespace: string, gra
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: CLONE_SOURCER_CLUSTER_ROLE },
     subjects: [grantee._subject()],
   });
-  setSyncWave(binding, SyncWaves.ACCESS);
+  // Before the golden images too: an image cloned from another namespace's PVC needs it to be created at all.
+  setSyncWave(binding, SyncWaves.IMAGE_ACCESS);
   return binding;
 }
