@@ -28,8 +28,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   cdk8sVersionPinning: false,
   constructsVersionPinning: false,
   peerDeps: [`cdk8s-plus-27@^${CDK8S_PLUS}`],
-  // Address math comes from a maintained library; it is bundled because it is not a jsii module.
-  bundledDeps: ['ip-address@10.7.6'],
+  // Address math comes from a maintained library; the estate plan's picture is drawn by Graphviz compiled to
+  // WebAssembly (@viz-js/viz, MIT; see src/plan/graphviz.ts for the choice). Both are bundled because they are
+  // not jsii modules.
+  bundledDeps: ['ip-address@10.7.6', '@viz-js/viz@3.31.0'],
   devDeps: [
     `cdk8s-plus-27@${CDK8S_PLUS}`,
     'cdk8s-cli@2.207.60',

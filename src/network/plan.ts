@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { PlannedRange } from './internal';
+import { CapacitySettings, capacityProblems, DEFAULT_CAPACITY } from './pools';
 import { problem } from '../core/errors';
 import { formatAddress } from '../core/ip';
 
@@ -18,6 +19,10 @@ export class Segment {
 /** What a network registers with the plan. */
 export interface NetworkRegistration {
   readonly network: IConstruct;
+  /** Name of the NetworkAttachmentDefinition (written by this app or, for shoots, by Gardener). */
+  readonly name?: string;
+  /** Namespace of the NetworkAttachmentDefinition. */
+  readonly namespace?: string;
   readonly segment: Segment;
   /** Whether the segment is keyed by (device, vlan) for VLAN conflicts (false for trunk-only ports). */
   readonly checksVlan: boolean;
@@ -34,6 +39,22 @@ export interface NodeBridgeRegistration {
   readonly bridge: string;
   /** Allowed VLAN intervals; undefined when the bridge does not filter VLANs. */
   readonly allowedVlans?: Array<readonly [number, number]>;
+}
+
+/**
+ * One VM interface on a network, counted against the network's address pool (see pools.ts). A VM registers
+ * each Multus interface when it attaches it.
+ */
+export interface NicRegistration {
+  /** The VM. */
+  readonly owner: IConstruct;
+  /** `namespace/name` of the NetworkAttachmentDefinition. */
+  readonly reference: string;
+  /**
+   * Addresses the interface holds instead of one from the pool (static addresses of a VM). Each one inside a
+   * pool's range counts against that pool, and the interface takes no address from the pool of its family.
+   */
+  readonly staticAddresses?: readonly string[];
 }
 
 const PLAN_ID = 'cdk8s-kubevirt.NetworkPlan';
@@ -53,6 +74,8 @@ export class NetworkPlan extends Construct {
   private readonly networks: NetworkRegistration[] = [];
   private readonly byNetwork = new Map<IConstruct, NetworkRegistration>();
   private readonly bridges: NodeBridgeRegistration[] = [];
+  private readonly nics: NicRegistration[] = [];
+  private capacity?: { readonly settings: CapacitySettings; readonly owner: IConstruct };
   private problems?: Map<IConstruct, string[]>;
 
   private constructor(scope: Construct, id: string) {
@@ -70,6 +93,35 @@ export class NetworkPlan extends Construct {
     this.bridges.push(registration);
     this.problems = undefined;
     registration.policy.node.addValidation({ validate: () => this.problemsOf(registration.policy) });
+  }
+
+  /** Records one VM interface on a network, for the capacity rule (pools.ts). */
+  public registerNic(nic: NicRegistration): void {
+    this.nics.push(nic);
+    this.problems = undefined;
+  }
+
+  /** Every registered VM interface, in registration order. */
+  public get nicRegistrations(): readonly NicRegistration[] {
+    return this.nics;
+  }
+
+  /** Every node bridge definition, in registration order. */
+  public get nodeBridges(): readonly NodeBridgeRegistration[] {
+    return this.bridges;
+  }
+
+  /** How addresses are counted: the app's settings (AddressCapacity.configure), else the defaults. */
+  public get capacitySettings(): CapacitySettings {
+    return this.capacity?.settings ?? DEFAULT_CAPACITY;
+  }
+
+  /** Sets how addresses are counted, once per app; returns the construct that set them before, if any. */
+  public configureCapacity(owner: IConstruct, settings: CapacitySettings): IConstruct | undefined {
+    if (this.capacity) return this.capacity.owner;
+    this.capacity = { settings, owner };
+    this.problems = undefined;
+    return undefined;
   }
 
   /** The registration of `network`, if it registered. */
@@ -98,6 +150,8 @@ export class NetworkPlan extends Construct {
     this.checkVlans(report);
     this.checkRanges(report);
     this.checkNodeBridges(report);
+    // Address capacity: counted per pool, linear in networks and interfaces (pools.ts).
+    for (const [network, message] of capacityProblems(this.networks, this.nics, this.capacitySettings)) report(network, message);
     return found;
   }
 

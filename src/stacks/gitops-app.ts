@@ -3,6 +3,7 @@ import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { SYNC_WAVE_ANNOTATION, SYNC_WAVES_CONTEXT } from '../core/objects';
+import { EstatePlan } from '../plan/estate-plan';
 
 /**
  * How the manifests of an app are laid out in the output directory.
@@ -31,6 +32,11 @@ export interface GitOpsAppProps extends AppProps {
    * @default true
    */
   readonly syncWaves?: boolean;
+  /**
+   * Write the estate plan (`plan.md` and `plan.svg`, see `EstatePlan`) next to the manifests.
+   * @default true
+   */
+  readonly plan?: boolean;
 }
 
 /**
@@ -41,10 +47,13 @@ export interface GitOpsAppProps extends AppProps {
 export class GitOpsApp extends App {
   /** The layout of the written manifests. */
   public readonly layout: ManifestLayout;
+  /** Whether the estate plan is written next to the manifests. */
+  public readonly writesPlan: boolean;
 
   constructor(props: GitOpsAppProps = {}) {
     super(props);
     this.layout = props.layout ?? ManifestLayout.FILE_PER_CHART;
+    this.writesPlan = props.plan ?? true;
     this.node.setContext(SYNC_WAVES_CONTEXT, props.syncWaves ?? true);
   }
 
@@ -84,6 +93,8 @@ export class GitOpsApp extends App {
       default:
         for (const c of charts) writeYaml(path.join(this.outdir, `${c.chart}${this.outputFileExtension}`), c.docs);
     }
+    // The estate plan, after the manifests (to move onto the writer's hook for extra files once it lands).
+    if (this.writesPlan) EstatePlan.of(this).writeTo(this.outdir);
   }
 }
 

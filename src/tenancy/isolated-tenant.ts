@@ -144,6 +144,8 @@ export class IsolatedTenant extends Construct {
   public readonly dnsServers: string[];
   /** DNS search domains given to VMs. */
   public readonly dnsSearches: string[];
+  /** The tenant's resource quota, if it has one. */
+  public readonly quota?: TenantQuota;
 
   private readonly ownNetworks: BridgeNetwork[] = [];
   private readonly shared: INetworkAttachment[] = [];
@@ -154,6 +156,7 @@ export class IsolatedTenant extends Construct {
     this.namespace = requireDns1123Label(this, 'namespace', props.namespace ?? props.name);
     this.dnsServers = [...(props.dnsServers ?? [])];
     this.dnsSearches = [...(props.dnsSearches ?? [])];
+    this.quota = props.quota;
     TenantPlan.of(this).registerTenant(this);
 
     const labels = { [TENANT_LABEL]: this.tenantName };
