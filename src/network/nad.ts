@@ -74,10 +74,9 @@ export function renderAttachment(scope: Construct, spec: AttachmentSpec, identit
   spec.validate?.(ipam);
   const cniConfig = cniConfigList(identity.name, p.cniVersion ?? '0.4.0', [spec.plugin(ipam.config), ...spec.chained]);
   const segment = typeof spec.segment === 'function' ? spec.segment(scope) : spec.segment;
-  NetworkPlan.of(scope).register({
-    network: scope, name: identity.name, namespace: identity.namespace,
-    segment, checksVlan: spec.checksVlan, ranges: ipam.ranges, trunkVlans: spec.trunkVlans,
-  });
+  const { name, namespace } = identity;
+  const { checksVlan, trunkVlans } = spec;
+  NetworkPlan.of(scope).register({ network: scope, name, namespace, segment, checksVlan, ranges: ipam.ranges, trunkVlans });
   return { cniConfig, ipam, segment };
 }
 
