@@ -60,6 +60,9 @@ function start(): Renderer {
     eval: true,
     workerData: { port: port2, flag, modulePath: vizModulePath() },
     transferList: [port2],
+    // Not the parent's flags: a parent started with `-r ts-node/register` would load the TypeScript compiler
+    // into the worker too (some 60 MiB). Graphviz needs plain Node.
+    execArgv: [],
     stdout: true,
     stderr: true,
   });
