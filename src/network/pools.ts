@@ -99,6 +99,7 @@ export function countPools(networks: readonly NetworkRegistration[], nics: reado
     if (ref !== undefined && !byReference.has(ref)) byReference.set(ref, r);
     const own: PoolUsage[] = [];
     for (const range of r.ranges) {
+      // (A network with two ranges in one pool is not possible: one range per family, and a pool is one range.)
       const allocator = range.allocator ?? 'whereabouts';
       const key = `${allocator}|${range.block.cidr}|${range.poolName}`;
       let pool = pools.get(key);
@@ -107,7 +108,7 @@ export function countPools(networks: readonly NetworkRegistration[], nics: reado
         pool = { key, allocator, range, networks: [], usable, interfaces: 0, reserved: [], headroom: 0, need: 0n, checked: allocator !== 'host-local' };
         pools.set(key, pool);
       }
-      if (!pool.networks.includes(r)) pool.networks.push(r);
+      pool.networks.push(r);
       own.push(pool);
     }
     poolsOfNetwork.set(r, own);
@@ -118,7 +119,11 @@ export function countPools(networks: readonly NetworkRegistration[], nics: reado
   for (const nic of nics) {
     interfacesByReference.set(nic.reference, (interfacesByReference.get(nic.reference) ?? 0) + 1);
     const statics = (nic.staticAddresses ?? []).map((a) => parseAddress(a)).filter((a) => a !== undefined);
-    if (statics.length > 0) staticByReference.set(nic.reference, [...(staticByReference.get(nic.reference) ?? []), ...statics.map((a) => a.text)]);
+    if (statics.length > 0) {
+      const list = staticByReference.get(nic.reference) ?? [];
+      list.push(...statics.map((a) => a.text));
+      staticByReference.set(nic.reference, list);
+    }
     const network = byReference.get(nic.reference);
     if (!network) continue;
     for (const pool of poolsOfNetwork.get(network) ?? []) {
@@ -171,7 +176,8 @@ function poolProblem(pool: PoolUsage, at: NetworkRegistration, settings: Capacit
   }
   const r = pool.range;
   const others = pool.networks.filter((n) => n !== at).map(referenceOf).filter((ref) => ref !== undefined);
-  const shared = others.length > 0 ? ` in a pool shared with ${others.join(', ')}` : '';
+  const named = others.length > 4 ? `${others.slice(0, 4).join(', ')} and ${others.length - 4} more` : others.join(', ');
+  const shared = others.length > 0 ? ` in a pool shared with ${named}` : '';
   const excluded = r.excluded && r.excluded.length > 0 ? ', less exclusions' : '';
   const parts = [`${pool.interfaces} VM interfaces`];
   if (pool.reserved.length > 0) parts.push(`${pool.reserved.length} static addresses`);

@@ -2,6 +2,7 @@
  * The topology as Graphviz DOT, laid out left to right: golden images, then the tenants and namespaces whose
  * VMs clone them, then the networks they attach to (grouped by bridge), then Ceph. Internal: not re-exported.
  */
+import { pushTo } from './format';
 import { EdgeKind, NodeKind, Topology, TopoNode } from './topology';
 
 const FONT = 'Helvetica';
@@ -55,7 +56,7 @@ export function toDot(topology: Topology): string {
   ];
   const inCluster = new Map<string, TopoNode[]>();
   for (const n of topology.nodes) {
-    if (n.cluster) inCluster.set(n.cluster, [...(inCluster.get(n.cluster) ?? []), n]);
+    if (n.cluster) pushTo(inCluster, n.cluster, n);
     else lines.push(`  ${q(n.id)} [${nodeAttributes(n)}];`);
   }
   topology.clusters.forEach((c) => {

@@ -117,3 +117,10 @@ export function table(header: string[], rows: string[][], align?: Array<'l' | 'r
 export function plural(n: number | bigint, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 || n === 1n ? one : many}`;
 }
+
+/** Appends `value` to the list of `key` (one list per key, grown in place: linear however many values). */
+export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

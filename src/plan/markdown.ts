@@ -116,8 +116,8 @@ function networks(list: NetworkModel[]): string {
     }
     for (const p of n.pools) {
       const range = `${p.cidr}${p.first !== undefined ? ` (${p.first} to ${p.last})` : ''}${p.allocator !== 'whereabouts' ? `, ${p.allocator}` : ''}`
-        + (p.sharedWith.length > 0 ? `, pool shared with ${p.sharedWith.join(', ')}` : '');
-      const nics = p.sharedWith.length > 0 ? `${formatCount(n.interfaces)} (pool: ${formatCount(p.interfaces)})` : formatCount(n.interfaces);
+        + (p.sharedCount > 0 ? `, pool shared with ${p.sharedWith.join(', ')}${p.sharedCount > p.sharedWith.length ? ` and ${formatCount(p.sharedCount - p.sharedWith.length)} more` : ''}` : '');
+      const nics = p.sharedCount > 0 ? `${formatCount(n.interfaces)} (pool: ${formatCount(p.interfaces)})` : formatCount(n.interfaces);
       const perNode = p.status === 'per-node';
       rows.push([
         ...head,

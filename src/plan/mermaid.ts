@@ -2,6 +2,7 @@
  * The topology as a Mermaid flowchart, for plan.md (rendered by the Git hosting tools GitOps repositories live
  * on). Node and subgraph ids are numbered in the topology's sorted order, so they are stable. Internal.
  */
+import { pushTo } from './format';
 import { EdgeKind, NodeKind, Topology } from './topology';
 
 const CLASS: Record<NodeKind, string> = {
@@ -64,7 +65,7 @@ export function toMermaid(topology: Topology): string {
   const byCluster = new Map<string, string[]>();
   for (const n of topology.nodes) {
     const line = `${ids.get(n.id)}${open(n.kind, label(n.lines))}`;
-    if (n.cluster) byCluster.set(n.cluster, [...(byCluster.get(n.cluster) ?? []), line]);
+    if (n.cluster) pushTo(byCluster, n.cluster, line);
     else out.push(`  ${line}`);
   }
   topology.clusters.forEach((c, i) => {
@@ -76,7 +77,7 @@ export function toMermaid(topology: Topology): string {
   const byClass = new Map<string, string[]>();
   for (const n of topology.nodes) {
     const cls = n.status === 'warning' || n.status === 'full' ? n.status : CLASS[n.kind];
-    byClass.set(cls, [...(byClass.get(cls) ?? []), ids.get(n.id)!]);
+    pushTo(byClass, cls, ids.get(n.id)!);
   }
   for (const [cls, members] of [...byClass.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     out.push(`  class ${members.join(',')} ${cls}`);

@@ -5,7 +5,7 @@
  * Renderers (markdown.ts, topology.ts) read only this. Internal: not re-exported.
  */
 import { IConstruct } from 'constructs';
-import { cmp, compressNumbers, formatBytes, sortedUnique } from './format';
+import { cmp, compressNumbers, formatBytes, pushTo, sortedUnique } from './format';
 import { KubeVirtVm } from '../compute/kubevirt-vm';
 import { formatAddress } from '../core/ip';
 import { BridgeNetwork } from '../network/bridge-network';
@@ -46,9 +46,14 @@ export interface PoolModel {
   /** usable - need (negative when the pool is too small). */
   readonly free: bigint;
   readonly status: PoolStatus;
-  /** The other networks that draw from the same pool. */
+  /** The first (by name) of the other networks that draw from the same pool, at most SHARED_NAMED. */
   readonly sharedWith: string[];
+  /** How many other networks draw from the same pool. */
+  readonly sharedCount: number;
 }
+
+/** How many of the networks sharing a pool each network's entry names (a storage network may be shared into every namespace). */
+const SHARED_NAMED = 4;
 
 export interface NetworkModel {
   /** `namespace/name` of the NetworkAttachmentDefinition. */
@@ -317,9 +322,21 @@ function collectNetworks(
   settings: CapacitySettings, found: Found,
 ): NetworkModel[] {
   const poolsOf = new Map<NetworkRegistration, PoolUsage[]>();
+  const sortedMembers = new Map<PoolUsage, Array<{ r: NetworkRegistration; ref: string }>>();
   for (const pool of pools) {
-    for (const n of pool.networks) poolsOf.set(n, [...(poolsOf.get(n) ?? []), pool]);
+    for (const n of pool.networks) pushTo(poolsOf, n, pool);
+    if (pool.networks.length > 1) {
+      sortedMembers.set(pool, pool.networks.map((n) => ({ r: n, ref: referenceOf(n) ?? n.network.node.path })).sort((a, b) => cmp(a.ref, b.ref)));
+    }
   }
+  const othersIn = (pool: PoolUsage, self: NetworkRegistration): string[] => {
+    const out: string[] = [];
+    for (const m of sortedMembers.get(pool) ?? []) {
+      if (out.length === SHARED_NAMED) break;
+      if (m.r !== self) out.push(m.ref);
+    }
+    return out;
+  };
   // The Ceph side of a storage network (when it is not the VMs' network itself) and Ceph's cluster network.
   const cephSides = new Set<unknown>();
   for (const c of found.ceph) {
@@ -353,7 +370,8 @@ function collectNetworks(
         need: pool.need,
         free: pool.usable - pool.need,
         status: statusOf(pool, settings.warningThreshold),
-        sharedWith: pool.networks.filter((n) => n !== r).map((n) => referenceOf(n) ?? n.network.node.path).sort(cmp),
+        sharedWith: othersIn(pool, r),
+        sharedCount: pool.networks.length - 1,
       };
     });
     const net = r.network as any;
@@ -737,7 +755,7 @@ function collectShoots(shoots: KubeVirtShoot[], registrations: readonly NetworkR
   const byShoot = new Map<IConstruct, string[]>();
   for (const r of registrations) {
     const parent = r.network.node.scope;
-    if (parent && parent instanceof KubeVirtShoot) byShoot.set(parent, [...(byShoot.get(parent) ?? []), referenceOf(r) ?? r.network.node.path]);
+    if (parent && parent instanceof KubeVirtShoot) pushTo(byShoot, parent, referenceOf(r) ?? r.network.node.path);
   }
   return shoots.map((s) => ({
     reference: `${s.apiObject.metadata.namespace}/${s.apiObject.name}`,

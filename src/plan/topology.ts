@@ -5,7 +5,7 @@
  * each, with their own networks grouped per bridge, so the picture stays readable at thousands of VMs.
  * Rendered to DOT (dot.ts, for the SVG) and Mermaid (mermaid.ts). Internal: not re-exported.
  */
-import { cmp, compressNames, compressNumbers, formatCount, formatShare, plural, sortedUnique } from './format';
+import { cmp, compressNames, compressNumbers, formatCount, formatShare, plural, pushTo, sortedUnique } from './format';
 import { EstateModel, NetworkModel, PoolStatus, vlanText, WorkloadModel } from './model';
 
 export type NodeKind = 'network' | 'networks' | 'vms' | 'image' | 'ceph' | 'shoot' | 'external';
@@ -78,7 +78,7 @@ export function buildTopology(model: EstateModel, detailLimit: number = DEFAULT_
     for (const ref of members.flatMap((w) => w.ownNetworks)) {
       const n = byRef.get(ref);
       if (!n) continue;
-      byDevice.set(n.device, [...(byDevice.get(n.device) ?? []), n]);
+      pushTo(byDevice, n.device, n);
     }
     for (const [device, nets] of byDevice) {
       const id = `networks:${groupId(members)}:${device}`;
@@ -250,7 +250,7 @@ function groupWorkloads(workloads: WorkloadModel[], byRef: Map<string, NetworkMo
       sortedUnique(w.attachments.map((a) => a.key).filter((r) => !own.has(r))),
       sortedUnique(w.clones.map((c) => c.key)),
     ]);
-    groups.set(signature, [...(groups.get(signature) ?? []), w]);
+    pushTo(groups, signature, w);
   }
   return [...groups.values()]
     .map((members) => members.sort((a, b) => cmp(a.name, b.name)))

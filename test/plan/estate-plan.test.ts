@@ -151,6 +151,17 @@ describe('the estate plan of a small, hand-checked estate', () => {
   });
 });
 
+test('a pool shared by many networks names four of them and counts the rest', () => {
+  // GIVEN the storage network offered again in six namespaces (as under Multus namespace isolation): one pool, eight networks
+  const app = new App();
+  const chart = new Chart(app, 'c');
+  const storage = new SharedCephNetwork(chart, 'storage', { bridge: 'br1', vlan: 100, range: '192.168.0.0/24' });
+  for (let i = 1; i <= 6; i++) storage.vmNetwork.shareInto(chart, `share-${i}`, { namespace: `ns-${i}`, name: 'ceph' });
+  const md = EstatePlan.of(app).toMarkdown();
+  // THEN each network's row names the first four others by name and counts the other three
+  expect(row(md, 'ns-3/ceph')).toContain('pool shared with ns-1/ceph, ns-2/ceph, ns-4/ceph, ns-5/ceph and 3 more | 254 |');
+});
+
 describe('writing the plan', () => {
   const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'plan-'));
 
