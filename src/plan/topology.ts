@@ -179,7 +179,9 @@ function worst(statuses: PoolStatus[]): PoolStatus {
 
 /** `2 NICs · 1 % used` for the fullest pool of a network. */
 function usageLine(n: NetworkModel): string {
-  const nics = n.ceph ? 'Ceph\'s side' : n.shoot ? 'shoot workers' : plural(n.interfaces, 'NIC');
+  // Gardener creates a shoot's worker VMs; this app does not know how many take addresses.
+  if (n.shoot) return 'workers not counted';
+  const nics = n.ceph ? 'Ceph\'s side' : plural(n.interfaces, 'NIC');
   const pools = n.pools.filter((p) => p.status !== 'per-node');
   if (pools.length === 0) return `${nics} · ${n.pools.length > 0 ? 'host-local (per node)' : `IPAM ${n.ipam}`}`;
   const fullest = pools.reduce((a, b) => (a.need * b.usable >= b.need * a.usable ? a : b));
