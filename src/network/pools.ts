@@ -4,8 +4,10 @@
  * settings are in capacity.ts, the estate plan (src/plan) reads the same numbers.
  *
  * Why a VM takes more than one address at times: live migration starts a second virt-launcher pod for the
- * VM on the target node (KubeVirt v1.9.0 pkg/virt-controller/watch/migration), with the same Multus
- * networks. whereabouts allocates per pod: AssignIP(range, reservations, containerID, podRef) in
+ * VM on the target node (KubeVirt v1.9.0 pkg/virt-controller/watch/migration/migration.go, createTargetPod:
+ * RenderMigrationManifest renders it from the VMI, with the same Multus networks), and KubeVirt runs up to
+ * parallelMigrationsPerCluster (5 by default, pkg/virt-config/virt-config.go) such migrations at once.
+ * whereabouts allocates per pod: AssignIP(range, reservations, containerID, podRef) in
  * IPManagementKubernetesUpdate (whereabouts v0.9.x pkg/storage/kubernetes/ipam.go), and releases an address
  * only on the CNI DEL of the pod that holds it. So the target pod gets an address of its own while the source
  * pod still holds the VM's, until the migration ends and the source pod is torn down. Each VM migrating at
