@@ -1,6 +1,13 @@
 /**
  * Graphviz, compiled to WebAssembly (@viz-js/viz), called synchronously.
  *
+ * Why @viz-js/viz 3.31.0 (Graphviz 16.1.0, MIT, about 1.2 MB with the WebAssembly inlined, no dependencies,
+ * released monthly): it ships a CommonJS entry (`require` export), which a jsii module needs, and Graphviz's
+ * `dot` layout with clusters. @hpcc-js/wasm-graphviz (Apache-2.0, about 0.8 MB, as well kept) is ES modules
+ * only, so CommonJS could load it only through an asynchronous `import()`. Pure JavaScript layouts were
+ * weaker fits: @dagrejs/dagre (MIT, synchronous) lays out but draws nothing, so this library would have to
+ * measure text and render the SVG itself; elkjs is EPL-2.0/GPL-3.0 and asynchronous too.
+ *
  * cdk8s synthesizes synchronously (and jsii calls from Python are synchronous too), but every WebAssembly build
  * of Graphviz on npm loads asynchronously: @viz-js/viz's `instance()` and @hpcc-js/wasm-graphviz's
  * `Graphviz.load()` return promises (Emscripten instantiates the module with `WebAssembly.instantiate`).
