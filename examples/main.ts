@@ -5,8 +5,12 @@
  * - `vm-cluster/`: the KubeVirt cluster: every manifest shown in the talk (the bridge NAD `my-ns/my-bridge`,
  *   the VM `my-vm`, the cloned DataVolume `my-cloned-dv`, the shared storage network `rook-ceph/ceph`) and the
  *   talk's use cases as stacks: high-performance VMs next to Ceph, isolated tenants, a golden-image catalog
- *   with an upload-fed image for air-gapped clusters;
- * - `garden/`: the Gardener garden cluster: the two shoot clusters of the talk, one file per resource.
+ *   with an upload-fed image for air-gapped clusters, and the talk's two Kubernetes clusters as Cluster API
+ *   clusters (`clusters.k8s.yaml`): CAPK runs in this cluster (its in-cluster mode), so the Cluster API objects,
+ *   the clusters' namespaces and their tenant networks all go here;
+ * - `garden/`: the Gardener garden cluster: the same two clusters as Gardener shoots, one file per resource.
+ *   Gardener's KubeVirt provider was archived in 2022, so nothing maintained reconciles these Shoots; CAPK is the
+ *   maintained way to run them (see docs/clusters-on-kubevirt.md).
  *
  * examples/python/main.py is the same app in Python and writes byte-identical YAML.
  * (A user of the published package imports from 'cdk8s-kubevirt' instead of '../src'.)
@@ -14,13 +18,41 @@
 import * as path from 'path';
 import { Chart } from 'cdk8s';
 import {
-  AccessMode, BridgeNetwork, CloneSource, ClonedDisk, GitOpsApp, GoldenImageCatalogStack, Grantee, HighPerformanceVmStack, ImageSource,
-  Ipam, KubeVirtVm, ManifestLayout, MultiTenantVmStack, NetworkAttachmentReference, NodeBridgePolicy, SharedCephNetwork, ShootClustersStack,
-  StackStorage, StorageApi, VmDisk,
+  AccessMode, BridgeNetwork, CloneSource, ClonedDisk, ClusterProvider, GitOpsApp, GoldenImageCatalogStack, Grantee, HighPerformanceVmStack,
+  ImageSource, Ipam, KubernetesClustersStack, KubeVirtVm, ManifestLayout, MultiTenantVmStack, NetworkAttachmentReference, NodeBridgePolicy,
+  SharedCephNetwork, StackCluster, StackStorage, StorageApi, VmDisk,
 } from '../src';
 
 const UBUNTU = 'https://cloud-images.ubuntu.com/releases/24.04/release-20250805/ubuntu-24.04-server-cloudimg-amd64.img';
 const ARGOCD = Grantee.serviceAccount('argocd', 'argocd-application-controller');
+const KUBERNETES = '1.33.4';
+
+/**
+ * The talk's two clusters, each with its own tenant network and the shared Ceph network, described once and written
+ * both as Gardener shoots and as CAPK clusters. Only the VLANs differ: on the KubeVirt cluster VLAN 1234 of br1
+ * is the talk's my-bridge, and the app-wide network plan refuses a second network on it.
+ */
+export function twoClusters(vlans: number[]): StackCluster[] {
+  return [1, 2].map((i) => ({
+    name: `cluster-${i}`,
+    vlan: vlans[i - 1],
+    range: `10.250.${i}.0/24`,
+    gateway: `10.250.${i}.1`,
+    dnsServers: [`10.250.${i}.53`],
+    // CAPK: the API server's VIP on the node network (served by kube-vip on the control-plane VMs).
+    apiServerAddress: `10.250.${i}.10`,
+    pools: [{
+      name: 'worker',
+      minimum: 2,
+      maximum: 5,
+      machineType: 'standard-4', // Gardener: the CloudProfile's 4 CPUs / 16Gi
+      cpu: 4, // CAPK
+      memory: '16Gi', // CAPK
+      volumeSize: '30Gi',
+      dataVolumes: [{ name: 'containerd', size: '100Gi' }],
+    }],
+  }));
+}
 
 /** The KubeVirt cluster. */
 export function vmCluster(outdir: string): GitOpsApp {
@@ -114,37 +146,42 @@ export function vmCluster(outdir: string): GitOpsApp {
       },
     ],
   });
+
+  // The talk's two clusters through Cluster API Provider KubeVirt: each in its own isolated tenant, nodes on the
+  // tenant network with the storage network beside it, root disks cloned from one node image.
+  new KubernetesClustersStack(app, 'clusters', {
+    provider: ClusterProvider.capk({
+      // A Kubernetes node image from Cluster API's image-builder (kubeadm and kubelet of KUBERNETES).
+      image: { name: 'ubuntu-2404-kube-v1-33-4', source: ImageSource.registry('docker://registry.example.com/capi-images/ubuntu-2404-kube:v1.33.4'), size: '20Gi' },
+      imageNamespace: 'golden-images',
+      storageClass: 'ceph-block',
+    }),
+    bridge: 'br1',
+    kubernetesVersion: KUBERNETES,
+    sharedNetworks: [storage],
+    clusters: twoClusters([3001, 3002]),
+  });
   return app;
 }
 
 /** The garden cluster: "multiple shoot clusters can access shared networks and create their own isolated tenant networks". */
 export function garden(outdir: string): GitOpsApp {
   const app = new GitOpsApp({ outdir, layout: ManifestLayout.FILE_PER_RESOURCE });
-  const worker = {
-    name: 'worker',
-    machineType: 'standard-4',
-    machineImageName: 'ubuntu',
-    machineImageVersion: '24.4.0',
-    minimum: 2,
-    maximum: 5,
-    zones: ['zone-a'],
-    volumeSize: '30Gi',
-    volumeType: 'ceph-block',
-    dataVolumes: [{ name: 'containerd', size: '100Gi' }],
-    networkInterfaceMultiqueue: true,
-  };
-  new ShootClustersStack(app, 'shoots', {
-    projectNamespace: 'garden-dev',
+  new KubernetesClustersStack(app, 'shoots', {
+    provider: ClusterProvider.gardener({
+      projectNamespace: 'garden-dev',
+      region: 'local',
+      cloudProfileName: 'kubevirt',
+      credentialsBindingName: 'hosting-cluster',
+      machineImageName: 'ubuntu',
+      machineImageVersion: '24.4.0',
+      volumeType: 'ceph-block',
+      zones: ['zone-a'],
+    }),
     bridge: 'br1',
-    region: 'local',
-    cloudProfileName: 'kubevirt',
-    secretBindingName: 'hosting-cluster',
-    kubernetesVersion: '1.33.4',
+    kubernetesVersion: KUBERNETES,
     sharedNetworks: [NetworkAttachmentReference.fromName('rook-ceph', 'ceph')],
-    shoots: [
-      { name: 'shoot-1', vlan: 1234, range: '10.250.1.0/24', gateway: '10.250.1.1', workers: [worker] },
-      { name: 'shoot-2', vlan: 2345, range: '10.250.2.0/24', gateway: '10.250.2.1', workers: [worker] },
-    ],
+    clusters: twoClusters([1234, 2345]), // the talk's VLANs
   });
   return app;
 }

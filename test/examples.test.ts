@@ -65,8 +65,8 @@ describe('the example app', () => {
     expect(Object.keys(tree).filter((f) => f.startsWith('garden'))).toStrictEqual([
       path.join('garden', 'plan.md'),
       path.join('garden', 'plan.svg'),
-      path.join('garden', 'shoots', 'garden-dev.shoot.shoot-1.yaml'),
-      path.join('garden', 'shoots', 'garden-dev.shoot.shoot-2.yaml'),
+      path.join('garden', 'shoots', 'garden-dev.shoot.cluster-1.yaml'),
+      path.join('garden', 'shoots', 'garden-dev.shoot.cluster-2.yaml'),
     ]);
   });
 
@@ -114,13 +114,34 @@ describe('the example app', () => {
     expect(find('CephCluster', 'rook-ceph').spec.network.selectors).toStrictEqual({ public: 'rook-ceph/ceph-public' });
   });
 
-  test('the talk\'s two shoots: shared network ceph in rook-ceph, default tenant networks on VLAN 1234 and 2345', () => {
-    for (const [name, vlan] of [['shoot-1', 1234], ['shoot-2', 2345]] as const) {
-      const networks = find('Shoot', name).spec.provider.infrastructureConfig.networks;
+  test('the talk\'s two clusters as Gardener shoots: shared network ceph in rook-ceph, default tenant networks on VLAN 1234 and 2345', () => {
+    for (const [name, vlan] of [['cluster-1', 1234], ['cluster-2', 2345]] as const) {
+      const shoot = find('Shoot', name);
+      const networks = shoot.spec.provider.infrastructureConfig.networks;
       expect(networks.sharedNetworks).toStrictEqual([{ name: 'ceph', namespace: 'rook-ceph' }]);
       expect(networks.tenantNetworks).toHaveLength(1);
       expect(networks.tenantNetworks[0]).toMatchObject({ name: 'network1', default: true });
       expect(JSON.parse(networks.tenantNetworks[0].config).plugins[0]).toMatchObject({ type: 'bridge', bridge: 'br1', vlan });
+      // Nodes on the tenant network get its resolvers, and the kubeconfig comes through a CredentialsBinding.
+      expect(shoot.spec.provider.workers[0].providerConfig.dnsPolicy).toBe('None');
+      expect(shoot.spec.credentialsBindingName).toBe('hosting-cluster');
+    }
+  });
+
+  test('the same two clusters as CAPK clusters on the KubeVirt cluster: each isolated in its tenant, with the Ceph network', () => {
+    for (const [name, vlan] of [['cluster-1', 3001], ['cluster-2', 3002]] as const) {
+      const inCluster = objects.filter((o) => o.metadata.namespace === name);
+      expect(['Cluster', 'KubevirtCluster', 'KubeadmControlPlane', 'MachineDeployment', 'KubeadmConfigTemplate'].every((k) => inCluster.some((o) => o.kind === k))).toBe(true);
+      expect(inCluster.filter((o) => o.kind === 'KubevirtMachineTemplate')).toHaveLength(2);
+      const nad = inCluster.find((o) => o.kind === 'NetworkAttachmentDefinition' && o.metadata.name === 'network1')!;
+      expect(JSON.parse(nad.spec.config).plugins[0]).toMatchObject({ type: 'bridge', bridge: 'br1', vlan });
+      for (const t of inCluster.filter((o) => o.kind === 'KubevirtMachineTemplate')) {
+        expect(t.spec.template.spec.virtualMachineTemplate.spec.template.spec.networks).toStrictEqual([
+          { name: 'network1', multus: { networkName: `${name}/network1`, default: true } },
+          { name: 'ceph', multus: { networkName: 'rook-ceph/ceph' } },
+        ]);
+      }
+      expect(inCluster.find((o) => o.kind === 'KubevirtCluster')!.spec.controlPlaneEndpoint.host).toBe(`10.250.${name.slice(-1)}.10`);
     }
   });
 

@@ -13,6 +13,7 @@ from cdk8s_kubevirt import (
     BridgeNetwork,
     CephClusterOptions,
     ClonedDisk,
+    ClusterProvider,
     CloneSource,
     GitOpsApp,
     GoldenImageCatalogStack,
@@ -21,18 +22,18 @@ from cdk8s_kubevirt import (
     ImageSource,
     Ipam,
     IpRoute,
+    KubernetesClustersStack,
     KubeVirtVm,
     ManifestLayout,
     MultiTenantVmStack,
     NetworkAttachmentReference,
     NodeBridgePolicy,
     SharedCephNetwork,
-    ShootClustersStack,
-    ShootDataVolume,
-    ShootWorkerProps,
     StackClone,
+    StackCluster,
+    StackClusterDisk,
+    StackClusterPool,
     StackImage,
-    StackShoot,
     StackStorage,
     StackTenant,
     StackUploadImage,
@@ -45,6 +46,27 @@ from cdk8s_kubevirt import (
 
 UBUNTU = "https://cloud-images.ubuntu.com/releases/24.04/release-20250805/ubuntu-24.04-server-cloudimg-amd64.img"
 ARGOCD = Grantee.service_account("argocd", "argocd-application-controller")
+KUBERNETES = "1.33.4"
+
+
+def two_clusters(vlans: list) -> list:
+    """The talk's two clusters, each with its own tenant network and the shared Ceph network, described once and
+    written both as Gardener shoots and as CAPK clusters. Only the VLANs differ: on the KubeVirt cluster VLAN 1234
+    of br1 is the talk's my-bridge, and the app-wide network plan refuses a second network on it."""
+    return [
+        StackCluster(
+            name=f"cluster-{i}", vlan=vlans[i - 1], range=f"10.250.{i}.0/24", gateway=f"10.250.{i}.1", dns_servers=[f"10.250.{i}.53"],
+            # CAPK: the API server's VIP on the node network (served by kube-vip on the control-plane VMs).
+            api_server_address=f"10.250.{i}.10",
+            pools=[StackClusterPool(
+                name="worker", minimum=2, maximum=5,
+                machine_type="standard-4",  # Gardener: the CloudProfile's 4 CPUs / 16Gi
+                cpu=4, memory="16Gi",  # CAPK
+                volume_size="30Gi", data_volumes=[StackClusterDisk(name="containerd", size="100Gi")],
+            )],
+        )
+        for i in (1, 2)
+    ]
 
 
 def ubuntu_image() -> StackImage:
@@ -123,26 +145,39 @@ def vm_cluster(outdir: str) -> GitOpsApp:
             ),
         ],
     )
+
+    # The talk's two clusters through Cluster API Provider KubeVirt: each in its own isolated tenant, nodes on the
+    # tenant network with the storage network beside it, root disks cloned from one node image.
+    KubernetesClustersStack(
+        app, "clusters",
+        provider=ClusterProvider.capk(
+            # A Kubernetes node image from Cluster API's image-builder (kubeadm and kubelet of KUBERNETES).
+            image=StackImage(
+                name="ubuntu-2404-kube-v1-33-4",
+                source=ImageSource.registry("docker://registry.example.com/capi-images/ubuntu-2404-kube:v1.33.4"),
+                size="20Gi",
+            ),
+            image_namespace="golden-images", storage_class="ceph-block",
+        ),
+        bridge="br1", kubernetes_version=KUBERNETES, shared_networks=[storage],
+        clusters=two_clusters([3001, 3002]),
+    )
     return app
 
 
 def garden(outdir: str) -> GitOpsApp:
     """The garden cluster: "multiple shoot clusters can access shared networks and create their own isolated tenant networks"."""
     app = GitOpsApp(outdir=outdir, layout=ManifestLayout.FILE_PER_RESOURCE)
-    worker = ShootWorkerProps(
-        name="worker", machine_type="standard-4", machine_image_name="ubuntu", machine_image_version="24.4.0",
-        minimum=2, maximum=5, zones=["zone-a"], volume_size="30Gi", volume_type="ceph-block",
-        data_volumes=[ShootDataVolume(name="containerd", size="100Gi")], network_interface_multiqueue=True,
-    )
-    ShootClustersStack(
+    KubernetesClustersStack(
         app, "shoots",
-        project_namespace="garden-dev", bridge="br1", region="local", cloud_profile_name="kubevirt",
-        secret_binding_name="hosting-cluster", kubernetes_version="1.33.4",
+        provider=ClusterProvider.gardener(
+            project_namespace="garden-dev", region="local", cloud_profile_name="kubevirt",
+            credentials_binding_name="hosting-cluster", machine_image_name="ubuntu", machine_image_version="24.4.0",
+            volume_type="ceph-block", zones=["zone-a"],
+        ),
+        bridge="br1", kubernetes_version=KUBERNETES,
         shared_networks=[NetworkAttachmentReference.from_name("rook-ceph", "ceph")],
-        shoots=[
-            StackShoot(name="shoot-1", vlan=1234, range="10.250.1.0/24", gateway="10.250.1.1", workers=[worker]),
-            StackShoot(name="shoot-2", vlan=2345, range="10.250.2.0/24", gateway="10.250.2.1", workers=[worker]),
-        ],
+        clusters=two_clusters([1234, 2345]),  # the talk's VLANs
     )
     return app
 

@@ -238,6 +238,18 @@ export class KubeVirtVm extends Construct {
   /** App context key: Multus `globalNamespaces` (a list, or a comma-separated string). */
   public static readonly MULTUS_GLOBAL_NAMESPACES_CONTEXT = 'cdk8s-kubevirt:multusGlobalNamespaces';
 
+  /**
+   * A VM that another controller creates from a template (Cluster API Provider KubeVirt's
+   * KubevirtMachineTemplate): built and checked like any KubeVirtVm, app-wide rules included, but no
+   * VirtualMachine object is written; `_renderSpec()` gives the spec to embed.
+   * @internal
+   */
+  public static _templateOnly(scope: Construct, id: string, props: KubeVirtVmProps): KubeVirtVm {
+    const vm = new KubeVirtVm(scope, id, props);
+    vm.node.tryRemoveChild(vm.apiObject.node.id);
+    return vm;
+  }
+
   /** Name of the VirtualMachine. */
   public readonly name: string;
   /** Namespace of the VirtualMachine. */

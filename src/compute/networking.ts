@@ -182,7 +182,8 @@ export interface VmDnsConfig {
   /** Name servers (1 to 3 IP addresses). */
   readonly nameservers: string[];
   /**
-   * Search domains (at most 6, 256 characters in all).
+   * Search domains (at most 6, 256 characters in all: KubeVirt's admission still applies the old pod limits to
+   * VMs, although pods have allowed 32 domains and 2048 characters since Kubernetes 1.28).
    * @default - none
    */
   readonly searches?: string[];
@@ -224,20 +225,27 @@ export class VmDns {
 
   /**
    * Checks the resolver settings (kubevirt vmi-create-admitter.go validatePodDNSConfig, a copy of the
-   * Kubernetes pod rules) and renders them.
+   * Kubernetes pod rules) and renders them. `field` names the settings in errors (`dns`, or e.g.
+   * `workers[0].dns` where a Gardener worker pool carries them to its node VMs).
    * @internal
    */
-  public _render(scope: IConstruct): { dnsPolicy: string; dnsConfig?: VirtualMachineSpecTemplateSpecDnsConfig } {
+  public _render(scope: IConstruct, field: string = 'dns'): { dnsPolicy: string; dnsConfig?: VirtualMachineSpecTemplateSpecDnsConfig } {
     const c = this.config;
     if (!c) return { dnsPolicy: this.policy };
     const nameservers = c.nameservers ?? [];
-    check(nameservers.length >= 1 && nameservers.length <= 3, scope, 'dns.nameservers', nameservers, 'must list 1 to 3 name servers');
-    nameservers.forEach((ns, i) => check(parseAddress(ns) !== undefined, scope, `dns.nameservers[${i}]`, ns, 'must be an IPv4 or IPv6 address'));
+    check(nameservers.length >= 1 && nameservers.length <= 3, scope, `${field}.nameservers`, nameservers, 'must list 1 to 3 name servers');
+    nameservers.forEach((ns, i) => check(parseAddress(ns) !== undefined, scope, `${field}.nameservers[${i}]`, ns, 'must be an IPv4 or IPv6 address'));
     const searches = c.searches ?? [];
-    check(searches.length <= 6, scope, 'dns.searches', searches, 'must list at most 6 search domains');
-    searches.forEach((s, i) => check(isDns1123Subdomain(s), scope, `dns.searches[${i}]`, s, 'must be a DNS-1123 subdomain'));
-    check(searches.join(' ').length <= 256, scope, 'dns.searches', searches, 'must have at most 256 characters in all (with a space between domains)');
-    (c.options ?? []).forEach((o, i) => check(typeof o.name === 'string' && o.name.length > 0, scope, `dns.options[${i}].name`, o.name, 'must not be empty'));
+    // Pods take 32 search domains and 2048 characters since Kubernetes 1.28, but KubeVirt's VM admission keeps
+    // its own copy of the old limits (kubevirt v1.9.0 vmi-create-admitter.go maxDNSSearchPaths = 6,
+    // maxDNSSearchListChars = 256), and every VM this library writes (directly, through a Gardener worker pool
+    // or a CAPK machine template) passes that admission.
+    check(searches.length <= 6, scope, `${field}.searches`, searches,
+      'must list at most 6 search domains: KubeVirt v1.9 still refuses more on a VM (the pod limit of 32 does not apply to VMs)');
+    searches.forEach((s, i) => check(isDns1123Subdomain(s), scope, `${field}.searches[${i}]`, s, 'must be a DNS-1123 subdomain'));
+    check(searches.join(' ').length <= 256, scope, `${field}.searches`, searches,
+      'must have at most 256 characters in all (with a space between domains): KubeVirt v1.9 still applies the old pod limit to VMs');
+    (c.options ?? []).forEach((o, i) => check(typeof o.name === 'string' && o.name.length > 0, scope, `${field}.options[${i}].name`, o.name, 'must not be empty'));
     return {
       dnsPolicy: this.policy,
       dnsConfig: {

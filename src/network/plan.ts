@@ -75,6 +75,7 @@ export class NetworkPlan extends Construct {
   private readonly byNetwork = new Map<IConstruct, NetworkRegistration>();
   private readonly bridges: NodeBridgeRegistration[] = [];
   private readonly nics: NicRegistration[] = [];
+  private readonly copies = new Map<IConstruct, number>();
   private capacity?: { readonly settings: CapacitySettings; readonly owner: IConstruct };
   private problems?: Map<IConstruct, string[]>;
 
@@ -99,6 +100,20 @@ export class NetworkPlan extends Construct {
   public registerNic(nic: NicRegistration): void {
     this.nics.push(nic);
     this.problems = undefined;
+  }
+
+  /**
+   * Records that `owner`, a VM used as the template of several machines (a Cluster API machine template),
+   * stands for `copies` VMs at most: each of its interfaces counts that many times.
+   */
+  public setCopies(owner: IConstruct, copies: number): void {
+    this.copies.set(owner, copies);
+    this.problems = undefined;
+  }
+
+  /** How many VMs `owner` stands for (1 unless `setCopies` said otherwise). */
+  public copiesOf(owner: IConstruct): number {
+    return this.copies.get(owner) ?? 1;
   }
 
   /** Every registered VM interface, in registration order. */
@@ -151,7 +166,8 @@ export class NetworkPlan extends Construct {
     this.checkRanges(report);
     this.checkNodeBridges(report);
     // Address capacity: counted per pool, linear in networks and interfaces (pools.ts).
-    for (const [network, message] of capacityProblems(this.networks, this.nics, this.capacitySettings)) report(network, message);
+    const copies = (owner: IConstruct) => this.copiesOf(owner);
+    for (const [network, message] of capacityProblems(this.networks, this.nics, this.capacitySettings, copies)) report(network, message);
     return found;
   }
 

@@ -92,7 +92,10 @@ export function referenceOf(r: NetworkRegistration): string | undefined {
 }
 
 /** The pools of the app and what takes addresses from them: one pass over networks, one over interfaces. */
-export function countPools(networks: readonly NetworkRegistration[], nics: readonly NicRegistration[], settings: CapacitySettings): PoolCount {
+export function countPools(
+  networks: readonly NetworkRegistration[], nics: readonly NicRegistration[], settings: CapacitySettings,
+  copiesOf: (owner: IConstruct) => number = () => 1,
+): PoolCount {
   const pools = new Map<string, PoolUsage>();
   const poolsOfNetwork = new Map<NetworkRegistration, PoolUsage[]>();
   const byReference = new Map<string, NetworkRegistration>();
@@ -119,7 +122,9 @@ export function countPools(networks: readonly NetworkRegistration[], nics: reado
   const interfacesByReference = new Map<string, number>();
   const staticByReference = new Map<string, string[]>();
   for (const nic of nics) {
-    interfacesByReference.set(nic.reference, (interfacesByReference.get(nic.reference) ?? 0) + 1);
+    // A machine template's interface is on every machine made from it.
+    const copies = copiesOf(nic.owner);
+    interfacesByReference.set(nic.reference, (interfacesByReference.get(nic.reference) ?? 0) + copies);
     const statics = (nic.staticAddresses ?? []).map((a) => parseAddress(a)).filter((a) => a !== undefined);
     if (statics.length > 0) {
       const list = staticByReference.get(nic.reference) ?? [];
@@ -132,7 +137,7 @@ export function countPools(networks: readonly NetworkRegistration[], nics: reado
       const family = pool.range.block.family;
       const own = statics.filter((a) => a.family === family);
       if (own.length === 0 || pool.allocator === 'static') {
-        pool.interfaces++;
+        pool.interfaces += copies;
         continue;
       }
       // A static address takes no address from the pool; inside the allocatable range it is one the pool
@@ -158,10 +163,11 @@ export function countPools(networks: readonly NetworkRegistration[], nics: reado
  */
 export function capacityProblems(
   networks: readonly NetworkRegistration[], nics: readonly NicRegistration[], settings: CapacitySettings,
+  copiesOf: (owner: IConstruct) => number = () => 1,
 ): Array<[IConstruct, string]> {
   if (nics.length === 0) return [];
   const out: Array<[IConstruct, string]> = [];
-  const { pools, interfacesByReference } = countPools(networks, nics, settings);
+  const { pools, interfacesByReference } = countPools(networks, nics, settings, copiesOf);
   for (const pool of pools) {
     if (!pool.checked || pool.need <= pool.usable) continue;
     const at = pool.networks.find((n) => (interfacesByReference.get(referenceOf(n) ?? '') ?? 0) > 0) ?? pool.networks[0];

@@ -70,6 +70,7 @@ function summary(model: EstateModel, threshold: string): string {
   const rows: string[][] = [
     ['Tenants', formatCount(tenants)],
     ['VMs', formatCount(model.vms)],
+    ...(model.machines > 0 ? [['Cluster API machines (at most, rollouts included)', formatCount(model.machines)]] : []),
     ['VM network interfaces on Multus networks', formatCount(model.interfaces)],
     ['Networks', `${formatCount(model.networks.length)} on ${plural(model.bridges.length, 'bridge')}`],
     ['Golden images', `${formatCount(model.images.length)}, cloned ${plural(clones, 'time')}`],
@@ -136,6 +137,13 @@ function networks(list: NetworkModel[]): string {
     ['l', 'l', 'l', 'l', 'l', 'r', 'l', 'l', 'r', 'r', 'r', 'r']);
 }
 
+/** The VMs of a tenant or namespace by name, then its machine templates with how many machines each makes. */
+function vmNamesCell(w: WorkloadModel): string {
+  const names = w.vmNames.length > 0 ? [compressNames(w.vmNames, NAMES_IN_CELL)] : [];
+  const templates = w.machineTemplates.map((t) => `${t.key} (up to ${plural(t.count, 'machine')})`);
+  return [...names, ...templates].join('; ') || '-';
+}
+
 function sizes(w: WorkloadModel): string {
   return w.shapes.length === 0 ? '-' : w.shapes.map((s) => `${formatCount(s.count)} × ${s.key}`).join('; ');
 }
@@ -143,15 +151,15 @@ function sizes(w: WorkloadModel): string {
 function tenantTable(tenants: WorkloadModel[]): string {
   return table(['Tenant', 'Namespace', 'Own networks', 'Granted shared networks', 'VMs', 'VM names', 'VM sizes'],
     tenants.map((t) => [
-      t.name, t.namespace, listCell(t.ownNetworks), listCell(t.sharedNetworks), formatCount(t.vmNames.length),
-      t.vmNames.length > 0 ? compressNames(t.vmNames, NAMES_IN_CELL) : '-', sizes(t),
+      t.name, t.namespace, listCell(t.ownNetworks), listCell(t.sharedNetworks), formatCount(t.vmNames.length + t.machines),
+      vmNamesCell(t), sizes(t),
     ].map(cell)), ['l', 'l', 'l', 'l', 'r', 'l', 'l']);
 }
 
 function namespaceTable(list: WorkloadModel[]): string {
   return table(['Namespace', 'VMs', 'VM names', 'VM sizes', 'Networks', 'Volumes'],
     list.map((w) => [
-      w.namespace, formatCount(w.vmNames.length), w.vmNames.length > 0 ? compressNames(w.vmNames, NAMES_IN_CELL) : '-', sizes(w),
+      w.namespace, formatCount(w.vmNames.length + w.machines), vmNamesCell(w), sizes(w),
       listCell(w.attachments.map((a) => `${a.key} (${formatCount(a.count)})`)), formatCount(w.volumes),
     ].map(cell)), ['l', 'r', 'l', 'l', 'l', 'r']);
 }

@@ -7,6 +7,7 @@
 import { IConstruct } from 'constructs';
 import { cmp, compressNumbers, formatBytes, pushTo, sortedUnique } from './format';
 import { KubeVirtVm } from '../compute/kubevirt-vm';
+import { VmPlanFacts } from '../core/vm-rules';
 import { formatAddress } from '../core/ip';
 import { BridgeNetwork } from '../network/bridge-network';
 import { MacvlanNetwork } from '../network/macvlan-network';
@@ -138,7 +139,14 @@ export interface WorkloadModel {
   /** Shared networks granted to the tenant. */
   readonly sharedNetworks: string[];
   readonly vmNames: string[];
-  /** VMs by size and disks, most common first. */
+  /**
+   * VMs built as templates of several machines (Cluster API machine templates): `<owner> <template>` and how
+   * many machines it makes at most.
+   */
+  readonly machineTemplates: CountModel[];
+  /** Machines made from those templates, at most. */
+  readonly machines: number;
+  /** VMs by size and disks, most common first (machines counted once each). */
   readonly shapes: CountModel[];
   /** VM interfaces per network reference. */
   readonly attachments: CountModel[];
@@ -217,7 +225,10 @@ export interface EstateModel {
   readonly prerequisites: Prerequisite[];
   readonly headroomText: string;
   readonly warningThreshold: number;
+  /** VMs written as VirtualMachines. */
   readonly vms: number;
+  /** Machines of machine templates (Cluster API), at most. */
+  readonly machines: number;
   readonly interfaces: number;
 }
 
@@ -231,10 +242,35 @@ interface Volume {
   readonly isImage: boolean;
   /** The VM (for a VM disk) or the DataVolume (for a standalone clone) the volume belongs to. */
   readonly owner?: string;
+  /** How many volumes this stands for (a machine template's disk: one per machine). */
+  readonly copies: number;
 }
 
 /** KubeVirt's default cpuAllocationRatio: a VM's pod requests 1/10 CPU per vCPU (pkg/virt-config/virt-config.go). */
 const CPU_ALLOCATION_RATIO = 10;
+
+/** A VM as the plan counts it: itself, or a template standing for several machines. */
+interface VmEntry {
+  readonly vm: KubeVirtVm;
+  readonly facts: VmPlanFacts;
+  /** For a machine template (its VirtualMachine is not written): `<owner> <template>`. */
+  readonly template?: string;
+  /** How many VMs it stands for. */
+  readonly copies: number;
+}
+
+function vmEntry(vm: KubeVirtVm, copiesOf: (owner: IConstruct) => number): VmEntry {
+  // A VM built only as a template (Cluster API machines) has no VirtualMachine of its own in the tree.
+  const written = vm.node.tryFindChild(vm.apiObject.node.id) === vm.apiObject;
+  const owner = vm.node.scope as (IConstruct & { name?: unknown }) | undefined;
+  const ownerName = typeof owner?.name === 'string' ? owner.name : owner?.node.path ?? '';
+  return {
+    vm,
+    facts: vm._planFacts(),
+    template: written ? undefined : `${ownerName} ${vm.node.id}`,
+    copies: written ? 1 : copiesOf(vm),
+  };
+}
 
 /** Collects the estate of the app that `scope` belongs to. */
 export function collectEstate(scope: IConstruct): EstateModel {
@@ -243,10 +279,12 @@ export function collectEstate(scope: IConstruct): EstateModel {
   const plan = root.node.children.find((c): c is NetworkPlan => c instanceof NetworkPlan);
   const registrations = plan?.registrations ?? [];
   const settings: CapacitySettings = plan?.capacitySettings ?? DEFAULT_CAPACITY;
-  const count = countPools(registrations, plan?.nicRegistrations ?? [], settings);
+  const copiesOf = (owner: IConstruct) => plan?.copiesOf(owner) ?? 1;
+  const count = countPools(registrations, plan?.nicRegistrations ?? [], settings, copiesOf);
+  const vms = found.vms.map((vm) => vmEntry(vm, copiesOf));
 
   const images = collectImages(found);
-  const volumes = collectVolumes(found, images.lookup);
+  const volumes = collectVolumes(found, vms, images.lookup);
   const networks = collectNetworks(registrations, count.pools, count.interfacesByReference, settings, found);
   const shoots = collectShoots(found.shoots, registrations);
   const defined = new Set(networks.map((n) => n.reference));
@@ -262,7 +300,7 @@ export function collectEstate(scope: IConstruct): EstateModel {
     bridges: collectBridges(networks, plan),
     networks,
     externalNetworks,
-    workloads: collectWorkloads(found, volumes, images.lookup),
+    workloads: collectWorkloads(found, vms, volumes, images.lookup),
     images: finishImages(images.list, volumes),
     storageClasses: collectStorageClasses(found.profiles, volumes),
     ceph: found.ceph.map(cephModel).sort((a, b) => cmp(a.vmNetwork, b.vmNetwork)),
@@ -270,8 +308,9 @@ export function collectEstate(scope: IConstruct): EstateModel {
     prerequisites,
     headroomText: settings.headroomText,
     warningThreshold: settings.warningThreshold,
-    vms: found.vms.length,
-    interfaces: (plan?.nicRegistrations ?? []).length,
+    vms: vms.filter((v) => v.template === undefined).length,
+    machines: vms.reduce((n, v) => n + (v.template !== undefined ? v.copies : 0), 0),
+    interfaces: [...count.interfacesByReference.values()].reduce((a, b) => a + b, 0),
   };
 }
 
@@ -466,12 +505,12 @@ function collectImages(found: Found): { list: ImageDraft[]; lookup: (spec: Recor
   return { list, lookup };
 }
 
-function collectVolumes(found: Found, lookup: (spec: Record<string, any>) => GoldenImage | undefined): Volume[] {
+function collectVolumes(found: Found, vms: VmEntry[], lookup: (spec: Record<string, any>) => GoldenImage | undefined): Volume[] {
   const out: Volume[] = [];
-  for (const vm of found.vms) {
-    for (const dv of vm._planFacts().dataVolumes) {
+  for (const { vm, facts, template, copies } of vms) {
+    for (const dv of facts.dataVolumes) {
       const annotations = dv.metadata.annotations;
-      out.push({ namespace: vm.namespace, spec: dv.spec, annotations, image: lookup(dv.spec), isImage: false, owner: vm.name });
+      out.push({ namespace: vm.namespace, spec: dv.spec, annotations, image: lookup(dv.spec), isImage: false, owner: template ?? vm.name, copies });
     }
   }
   for (const clone of found.clones) {
@@ -483,11 +522,12 @@ function collectVolumes(found: Found, lookup: (spec: Record<string, any>) => Gol
       image: clone.source._image ?? lookup(json.spec),
       isImage: false,
       owner: clone.name,
+      copies: 1,
     });
   }
   for (const image of found.images) {
     const spec = { storage: { storageClassName: image.storageClass, resources: { requests: { storage: image.size } } } };
-    out.push({ namespace: image.namespace, spec, image, isImage: true });
+    out.push({ namespace: image.namespace, spec, image, isImage: true, copies: 1 });
   }
   return out;
 }
@@ -520,7 +560,7 @@ function finishImages(drafts: ImageDraft[], volumes: Volume[]): ImageModel[] {
   for (const v of volumes) {
     if (v.isImage || !v.image) continue;
     const byNs = clones.get(v.image) ?? new Map<string, number>();
-    byNs.set(v.namespace, (byNs.get(v.namespace) ?? 0) + 1);
+    byNs.set(v.namespace, (byNs.get(v.namespace) ?? 0) + v.copies);
     clones.set(v.image, byNs);
     const ownersByNs = owners.get(v.image) ?? new Map<string, Set<string>>();
     if (v.owner !== undefined) ownersByNs.set(v.namespace, (ownersByNs.get(v.namespace) ?? new Set()).add(v.owner));
@@ -581,9 +621,9 @@ function collectStorageClasses(profiles: StorageClassProfile[], volumes: Volume[
       continue;
     }
     if (!v.spec?.sourceRef && !v.spec?.source?.pvc && !v.spec?.source?.snapshot) continue;
-    d.clones++;
+    d.clones += v.copies;
     const reason = v.annotations?.[CLONE_STRATEGY_FALLBACK_ANNOTATION];
-    if (reason !== undefined) d.fallbacks.set(reason, (d.fallbacks.get(reason) ?? 0) + 1);
+    if (reason !== undefined) d.fallbacks.set(reason, (d.fallbacks.get(reason) ?? 0) + v.copies);
   }
   return [...byClass.entries()].sort(([a], [b]) => cmp(a, b)).map(([name, d]) => {
     const p = profileOf.get(name);
@@ -610,6 +650,7 @@ interface WorkloadDraft {
   readonly namespace: string;
   readonly tenant?: IsolatedTenant;
   readonly vmNames: string[];
+  readonly templates: Map<string, number>;
   readonly shapes: Map<string, number>;
   readonly attachments: Map<string, number>;
   readonly clones: Map<string, number>;
@@ -621,7 +662,9 @@ interface WorkloadDraft {
   unsizedVolumes: number;
 }
 
-function collectWorkloads(found: Found, volumes: Volume[], lookup: (spec: Record<string, any>) => GoldenImage | undefined): WorkloadModel[] {
+function collectWorkloads(
+  found: Found, vms: VmEntry[], volumes: Volume[], lookup: (spec: Record<string, any>) => GoldenImage | undefined,
+): WorkloadModel[] {
   const byNamespace = new Map<string, WorkloadDraft>();
   const draft = (namespace: string, kind: 'tenant' | 'namespace', name: string, tenant?: IsolatedTenant): WorkloadDraft => {
     let d = byNamespace.get(namespace);
@@ -632,6 +675,7 @@ function collectWorkloads(found: Found, volumes: Volume[], lookup: (spec: Record
         namespace,
         tenant,
         vmNames: [],
+        templates: new Map(),
         shapes: new Map(),
         attachments: new Map(),
         clones: new Map(),
@@ -651,43 +695,43 @@ function collectWorkloads(found: Found, volumes: Volume[], lookup: (spec: Record
   }
   const bump = (m: Map<string, number>, key: string, by = 1) => m.set(key, (m.get(key) ?? 0) + by);
 
-  for (const vm of found.vms) {
+  for (const { vm, facts, template, copies } of vms) {
     const d = byNamespace.get(vm.namespace) ?? draft(vm.namespace, 'namespace', vm.namespace);
-    d.vmNames.push(vm.name);
-    const facts = vm._planFacts();
-    for (const n of vm.attachedNetworks) bump(d.attachments, n.reference);
+    if (template !== undefined) bump(d.templates, template, copies);
+    else d.vmNames.push(vm.name);
+    for (const n of vm.attachedNetworks) bump(d.attachments, n.reference, copies);
     let size: string;
     if (facts.vcpus === undefined || facts.memoryBytes === undefined) {
-      d.instancetypeVms++;
+      d.instancetypeVms += copies;
       size = facts.instancetype ?? 'instancetype';
     } else {
       const cpu = facts.cpuRequestMillis ?? (facts.dedicatedCpu ? facts.vcpus * 1000 : Math.floor((facts.vcpus * 1000) / CPU_ALLOCATION_RATIO));
-      d.cpuMillis += cpu;
-      d.memoryBytes += facts.memoryBytes;
+      d.cpuMillis += cpu * copies;
+      d.memoryBytes += facts.memoryBytes * BigInt(copies);
       size = `${facts.vcpus} vCPU${facts.dedicatedCpu ? ' (dedicated)' : ''}, ${formatBytes(facts.memoryBytes)}`;
     }
     const disks = facts.dataVolumes.map((dv) => {
       const image = lookup(dv.spec);
-      const bytes = volumeBytes({ namespace: vm.namespace, spec: dv.spec, image, isImage: false });
+      const bytes = volumeBytes({ namespace: vm.namespace, spec: dv.spec, image, isImage: false, copies: 1 });
       const disk = bytes === undefined ? 'disk' : `${formatBytes(bytes)} disk`;
       return image ? `${disk} from ${image.namespace}/${image.name}` : disk;
     });
-    bump(d.shapes, disks.length > 0 ? `${size}, ${disks.join(' + ')}` : size);
+    bump(d.shapes, disks.length > 0 ? `${size}, ${disks.join(' + ')}` : size, copies);
   }
   for (const v of volumes) {
     // A namespace outside tenants shows when it holds VMs or clones of golden images.
     const d = byNamespace.get(v.namespace) ?? (!v.isImage && v.image ? draft(v.namespace, 'namespace', v.namespace) : undefined);
     if (!d) continue;
-    d.pvcs++;
+    d.pvcs += v.copies;
     const bytes = volumeBytes(v);
-    if (bytes === undefined) d.unsizedVolumes++;
-    else d.storageBytes += bytes;
-    if (!v.isImage && v.image) bump(d.clones, `${v.image.namespace}/${v.image.name}`);
+    if (bytes === undefined) d.unsizedVolumes += v.copies;
+    else d.storageBytes += bytes * BigInt(v.copies);
+    if (!v.isImage && v.image) bump(d.clones, `${v.image.namespace}/${v.image.name}`, v.copies);
   }
 
   const counts = (m: Map<string, number>) => [...m.entries()].map(([key, count]) => ({ key, count })).sort((a, b) => cmp(a.key, b.key));
   return [...byNamespace.values()]
-    .filter((d) => d.kind === 'tenant' || d.vmNames.length > 0 || d.clones.size > 0)
+    .filter((d) => d.kind === 'tenant' || d.vmNames.length > 0 || d.templates.size > 0 || d.clones.size > 0)
     .sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'tenant' ? -1 : 1) || cmp(a.name, b.name))
     .map((d) => {
       const t = d.tenant;
@@ -699,6 +743,8 @@ function collectWorkloads(found: Found, volumes: Volume[], lookup: (spec: Record
         ownNetworks: own.length > 0 ? [own[0], ...own.slice(1).sort(cmp)] : [],
         sharedNetworks: t ? sortedUnique(t.sharedNetworks.map((n) => n.reference)) : [],
         vmNames: d.vmNames.sort(cmp),
+        machineTemplates: counts(d.templates),
+        machines: [...d.templates.values()].reduce((a, b) => a + b, 0),
         shapes: [...d.shapes.entries()].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || cmp(a.key, b.key)),
         attachments: counts(d.attachments),
         clones: counts(d.clones),
@@ -708,7 +754,7 @@ function collectWorkloads(found: Found, volumes: Volume[], lookup: (spec: Record
           cpuMillis: d.cpuMillis,
           memoryBytes: d.memoryBytes,
           storageBytes: d.storageBytes,
-          virtualMachines: d.vmNames.length,
+          virtualMachines: d.vmNames.length + [...d.templates.values()].reduce((a, b) => a + b, 0),
           persistentVolumeClaims: d.pvcs,
           instancetypeVms: d.instancetypeVms,
           unsizedVolumes: d.unsizedVolumes,

@@ -218,16 +218,19 @@ function workloadLines(w: WorkloadModel): string[] {
   const title = w.kind === 'tenant'
     ? `tenant ${w.name}${w.namespace !== w.name ? ` (namespace ${w.namespace})` : ''}`
     : `namespace ${w.namespace}`;
-  if (w.vmNames.length === 0) {
+  const lines = [title];
+  if (w.vmNames.length > 0) lines.push(`${plural(w.vmNames.length, 'VM')}: ${compressNames(w.vmNames, NAMES_IN_NODE)}`);
+  if (w.machines > 0) lines.push(`${plural(w.machines, 'Cluster API machine')} at most`);
+  if (lines.length === 1) {
     const clones = w.clones.reduce((n, c) => n + c.count, 0);
-    return [title, clones > 0 ? plural(clones, 'cloned volume') : 'no VMs'];
+    lines.push(clones > 0 ? plural(clones, 'cloned volume') : 'no VMs');
   }
-  return [title, `${plural(w.vmNames.length, 'VM')}: ${compressNames(w.vmNames, NAMES_IN_NODE)}`];
+  return lines;
 }
 
 function groupLines(members: WorkloadModel[]): string[] {
   const kind = members[0].kind;
-  const counts = members.map((w) => w.vmNames.length);
+  const counts = members.map((w) => w.vmNames.length + w.machines);
   const vms = counts.reduce((a, b) => a + b, 0);
   const min = Math.min(...counts);
   const max = Math.max(...counts);

@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import {
-  AddressCapacity, BridgeNetwork, Ipam, IsolatedTenant, KubeVirtVm, MigrationHeadroom, NetworkAttachmentReference, SharedCephNetwork,
+  AddressCapacity, BridgeNetwork, CapkCluster, Ipam, IsolatedTenant, KubeVirtVm, MigrationHeadroom, NetworkAttachmentReference, SharedCephNetwork, VmDisk,
 } from '../../src';
 import { NetworkPlan } from '../../src/network/plan';
 import { countPools } from '../../src/network/pools';
@@ -139,6 +139,23 @@ describe('address capacity: a network whose pool cannot address its VMs is refus
       }
     });
     expect(error).toBeUndefined();
+  });
+
+  test('a Cluster API machine template counts once per machine, rollouts included', () => {
+    // GIVEN a CAPK cluster whose machines attach to a /27 (30 usable): 3 control-plane machines and a pool of up to 20
+    const build = (maxReplicas: number) => synthError((chart) => {
+      const n = net(chart, '10.0.0.0/27');
+      const machine = { memory: '4Gi', rootDisk: VmDisk.fromContainerImage('registry.example.com/node:v1.33.4'), networks: [{ network: n, name: 'lan' }] };
+      new CapkCluster(chart, 'k', {
+        name: 'k', kubernetesVersion: 'v1.33.4', controlPlane: { replicas: 3, machine },
+        workerPools: [{ name: 'md-0', minReplicas: 1, maxReplicas, machine }],
+      });
+    });
+    // THEN each template stands for its machines plus one surging during a rollout: (3 + 1) + (20 + 1) = 25, and
+    // 3 spare for migration: 28 fit 30; with 22 workers, 27 + 3 = 30 still fit; with 23, 28 + 3 = 31 do not
+    expect(build(20)).toBeUndefined();
+    expect(build(22)).toBeUndefined();
+    expect(build(23)?.message).toContain('range: "10.0.0.0/27" has 30 usable addresses (10.0.0.1 to 10.0.0.30), fewer than the 31 it needs: 28 VM interfaces plus 3 spare');
   });
 
   describe('the migration headroom is set once per app', () => {

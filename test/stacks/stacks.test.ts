@@ -124,6 +124,18 @@ describe('GoldenImageCatalogStack', () => {
   });
 });
 
+const SHOOT_WORKER = {
+  name: 'worker',
+  machineType: 'standard-4',
+  machineImageName: 'ubuntu',
+  machineImageVersion: '24.4.0',
+  minimum: 1,
+  maximum: 3,
+  zones: ['zone-a'],
+  volumeSize: '30Gi',
+  volumeType: 'ceph-block',
+};
+
 describe('ShootClustersStack', () => {
   const app = new GitOpsApp();
   new ShootClustersStack(app, 'shoots', {
@@ -131,12 +143,12 @@ describe('ShootClustersStack', () => {
     bridge: 'br1',
     region: 'local',
     cloudProfileName: 'kubevirt',
-    secretBindingName: 'hosting',
+    credentialsBindingName: 'hosting',
     kubernetesVersion: '1.33.4',
     sharedNetworks: [NetworkAttachmentReference.fromName('rook-ceph', 'ceph')],
     shoots: [
-      { name: 's1', vlan: 1234, range: '10.250.1.0/24', gateway: '10.250.1.1', workers: [] },
-      { name: 's2', vlan: 2345, range: '10.250.2.0/24', gateway: '10.250.2.1', workers: [] },
+      { name: 's1', vlan: 1234, range: '10.250.1.0/24', gateway: '10.250.1.1', dnsServers: ['10.250.1.53'], workers: [SHOOT_WORKER] },
+      { name: 's2', vlan: 2345, range: '10.250.2.0/24', gateway: '10.250.2.1', dnsServers: ['10.250.2.53'], workers: [SHOOT_WORKER] },
     ],
   });
   const objects = synthObjects(app);
@@ -149,6 +161,12 @@ describe('ShootClustersStack', () => {
     const configs = objects.map((o) => JSON.parse(o.spec.provider.infrastructureConfig.networks.tenantNetworks[0].config));
     expect(configs.map((c) => c.plugins[0].vlan)).toStrictEqual([1234, 2345]);
     expect(objects.every((o) => o.spec.provider.infrastructureConfig.networks.sharedNetworks[0].name === 'ceph')).toBe(true);
+  });
+
+  test('each shoot\'s DNS servers reach the WorkerConfig of its pools, whose nodes cannot reach the hosting cluster\'s DNS', () => {
+    expect(objects.map((o) => o.spec.provider.workers[0].providerConfig.dnsConfig)).toStrictEqual([
+      { nameservers: ['10.250.1.53'] }, { nameservers: ['10.250.2.53'] },
+    ]);
   });
 });
 
