@@ -7,8 +7,8 @@
 import { IConstruct } from 'constructs';
 import { cmp, compressNumbers, formatBytes, pushTo, sortedUnique } from './format';
 import { KubeVirtVm } from '../compute/kubevirt-vm';
-import { VmPlanFacts } from '../core/vm-rules';
 import { formatAddress } from '../core/ip';
+import { VmPlanFacts } from '../core/vm-rules';
 import { BridgeNetwork } from '../network/bridge-network';
 import { MacvlanNetwork } from '../network/macvlan-network';
 import { NetworkPlan, NetworkRegistration } from '../network/plan';

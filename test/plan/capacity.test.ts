@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import {
-  AddressCapacity, BridgeNetwork, CapkCluster, Ipam, IsolatedTenant, KubeVirtVm, MigrationHeadroom, NetworkAttachmentReference, SharedCephNetwork, VmDisk,
+  AddressCapacity, BridgeNetwork, CapkCluster, Ipam, IsolatedTenant, KubeVirtVm, MigrationHeadroom, NetworkAttachmentReference,
+  SharedCephNetwork, VmDisk,
 } from '../../src';
 import { NetworkPlan } from '../../src/network/plan';
 import { countPools } from '../../src/network/pools';
@@ -147,7 +148,9 @@ describe('address capacity: a network whose pool cannot address its VMs is refus
       const n = net(chart, '10.0.0.0/27');
       const machine = { memory: '4Gi', rootDisk: VmDisk.fromContainerImage('registry.example.com/node:v1.33.4'), networks: [{ network: n, name: 'lan' }] };
       new CapkCluster(chart, 'k', {
-        name: 'k', kubernetesVersion: 'v1.33.4', controlPlane: { replicas: 3, machine },
+        name: 'k',
+        kubernetesVersion: 'v1.33.4',
+        controlPlane: { replicas: 3, machine },
         workerPools: [{ name: 'md-0', minReplicas: 1, maxReplicas, machine }],
       });
     });
