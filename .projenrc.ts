@@ -28,17 +28,16 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   cdk8sVersionPinning: false,
   constructsVersionPinning: false,
   peerDeps: [`cdk8s-plus-27@^${CDK8S_PLUS}`],
-  // Address math comes from a maintained library; the estate plan's picture is drawn by Graphviz compiled to
-  // WebAssembly (@viz-js/viz, MIT; see src/plan/graphviz.ts for the choice). Both are bundled because they are
-  // not jsii modules.
-  bundledDeps: ['ip-address@10.7.6', '@viz-js/viz@3.31.0'],
+  // Address math and the parser of user-given cloud-init network data come from maintained libraries, and the
+  // estate plan's picture is drawn by Graphviz compiled to WebAssembly (@viz-js/viz, MIT; see src/plan/graphviz.ts
+  // for the choice); they are bundled because they are not jsii modules.
+  bundledDeps: ['ip-address@10.7.6', 'yaml@2.9.1', '@viz-js/viz@3.31.0'],
   devDeps: [
     `cdk8s-plus-27@${CDK8S_PLUS}`,
     'cdk8s-cli@2.207.60',
     'ajv@8.20.0',
     'kubernetes-models@4.5.1',
     'fast-check@4.11.0',
-    'yaml@2.9.1',
     'ts-node@10.9.2',
     '@types/node@20.19.25',
     'ts-jest@29.4.15',

@@ -12,19 +12,32 @@
  *   Gardener's KubeVirt provider was archived in 2022, so nothing maintained reconciles these Shoots; CAPK is the
  *   maintained way to run them (see docs/clusters-on-kubevirt.md).
  *
- * examples/python/main.py is the same app in Python and writes byte-identical YAML.
+ * Next to the KubeVirt cluster's manifests, `cluster-prerequisites.md` says what they need from that cluster
+ * (feature gates, minimum versions, node settings).
+ *
+ * Every VM gets stable MACs and cloud-init network data for all its NICs, and SSH public keys (not secret: they
+ * may stay in Git). User data that may hold secrets never goes into Git: the talk's VM pulls it from a secret
+ * store through an ExternalSecret.
+ *
+ * examples/python/main.py is the same app in Python and writes byte-identical output.
  * (A user of the published package imports from 'cdk8s-kubevirt' instead of '../src'.)
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
 import {
-  AccessMode, BridgeNetwork, CloneSource, ClonedDisk, ClusterProvider, GitOpsApp, GoldenImageCatalogStack, Grantee, HighPerformanceVmStack,
-  ImageSource, Ipam, KubernetesClustersStack, KubeVirtVm, ManifestLayout, MultiTenantVmStack, NetworkAttachmentReference, NodeBridgePolicy,
-  SharedCephNetwork, StackCluster, StackStorage, StorageApi, VmDisk,
+  AccessMode, BridgeNetwork, CloneSource, ClonedDisk, CloudInit, ClusterPrerequisites, ClusterProvider, ExternalSecretValue, GitOpsApp,
+  GoldenImageCatalogStack, Grantee, HighPerformanceVmStack, ImageSource, Ipam, KubernetesClustersStack, KubeVirtVm, ManifestLayout,
+  MultiTenantVmStack, NetworkAttachmentReference, NodeBridgePolicy, SecretStoreReference, SharedCephNetwork, SshKeys, StackCluster, StackStorage,
+  StorageApi, VmDisk,
 } from '../src';
 
 const UBUNTU = 'https://cloud-images.ubuntu.com/releases/24.04/release-20250805/ubuntu-24.04-server-cloudimg-amd64.img';
 const ARGOCD = Grantee.serviceAccount('argocd', 'argocd-application-controller');
+/** The operators' SSH public key (a public key is not secret). */
+const OPS_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@example.com';
+/** Where secret material lives: a ClusterSecretStore of the External Secrets Operator. */
+const VAULT = SecretStoreReference.clusterSecretStore('vault');
 const KUBERNETES = '1.33.4';
 
 /**
@@ -82,8 +95,11 @@ export function vmCluster(outdir: string): GitOpsApp {
   new KubeVirtVm(talk, 'my-vm', {
     name: 'my-vm',
     memory: '2Gi',
-    networks: [{ network: myBridge, name: 'other-net' }],
+    // One default route per guest: the pod network's; the guest ignores my-bridge's route to 0.0.0.0/0.
+    networks: [{ network: myBridge, name: 'other-net', defaultRoute: false }],
     rootDisk: VmDisk.fromContainerImage('quay.io/containerdisks/fedora:41'),
+    cloudInit: CloudInit.noCloud({ userDataFromStore: ExternalSecretValue.fromStore(VAULT, 'vms/my-ns/my-vm', { property: 'user-data' }) }),
+    sshKeys: SshKeys.fromPublicKeys([OPS_KEY]),
   });
   new ClonedDisk(talk, 'my-cloned-dv', {
     name: 'my-cloned-dv',
@@ -116,6 +132,7 @@ export function vmCluster(outdir: string): GitOpsApp {
     storageClass: 'ceph-block',
     image: { name: 'ubuntu-24-04', source: ImageSource.http(UBUNTU), size: '10Gi' },
     vms: [{ name: 'db-1', cpu: 8, memory: '32Gi', diskSize: '100Gi' }, { name: 'db-2', cpu: 8, memory: '32Gi', diskSize: '100Gi' }],
+    sshKeys: SshKeys.fromPublicKeys([OPS_KEY]),
   });
 
   // Fully isolated tenants: Multus default networks, no pod network, storage reachable, nothing else.
@@ -135,6 +152,7 @@ export function vmCluster(outdir: string): GitOpsApp {
         quota: { cpu: '32', memory: '128Gi', virtualMachines: 20 },
         admins: [Grantee.group('tenant-a-admins')],
         vms: [{ name: 'web-1' }, { name: 'web-2' }],
+        sshKeys: SshKeys.fromPublicKeys([OPS_KEY]),
       },
       {
         name: 'tenant-b',
@@ -143,6 +161,7 @@ export function vmCluster(outdir: string): GitOpsApp {
         gateway: '10.202.0.1',
         dnsServers: ['10.202.0.53'],
         vms: [{ name: 'ci-runner', cpu: 4, memory: '8Gi', diskSize: '40Gi' }],
+        sshKeys: SshKeys.fromPublicKeys([OPS_KEY]),
       },
     ],
   });
@@ -186,8 +205,17 @@ export function garden(outdir: string): GitOpsApp {
   return app;
 }
 
-if (require.main === module) {
-  const outdir = process.env.CDK8S_OUTDIR ?? 'dist';
-  vmCluster(path.join(outdir, 'vm-cluster')).synth();
+/**
+ * Writes both apps under `outdir`, and next to the KubeVirt cluster's manifests what they need from that cluster
+ * (`vm-cluster/cluster-prerequisites.md`).
+ */
+export function synthesize(outdir: string): void {
+  const vms = vmCluster(path.join(outdir, 'vm-cluster'));
+  vms.synth();
+  fs.writeFileSync(path.join(outdir, 'vm-cluster', 'cluster-prerequisites.md'), ClusterPrerequisites.of(vms).toMarkdown());
   garden(path.join(outdir, 'garden')).synth();
+}
+
+if (require.main === module) {
+  synthesize(process.env.CDK8S_OUTDIR ?? 'dist');
 }

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { garden, vmCluster } from '../examples/main';
+import * as YAML from 'yaml';
+import { synthesize } from '../examples/main';
 import { ManifestObject, validateAll } from './util/schema';
 import { parseManifest } from './util/synth';
 
@@ -13,8 +14,7 @@ import { parseManifest } from './util/synth';
 const EXPECTED = path.join(__dirname, '..', 'examples', 'expected');
 
 function synthInto(dir: string): void {
-  vmCluster(path.join(dir, 'vm-cluster')).synth();
-  garden(path.join(dir, 'garden')).synth();
+  synthesize(dir);
 }
 
 function readTree(dir: string): Record<string, string> {
@@ -91,19 +91,55 @@ describe('the example app', () => {
     expect([exclude, networkName]).toStrictEqual([['10.123.124.1/32'], 'my-ns-my-bridge']);
   });
 
-  test('the talk\'s VM: default/masquerade on the pod network and other-net bridged to my-ns/my-bridge', () => {
+  test('the talk\'s VM: default/masquerade on the pod network and other-net bridged to my-ns/my-bridge, plus stable MACs', () => {
     const spec = find('VirtualMachine', 'my-vm').spec.template.spec;
-    expect(spec.domain.devices.interfaces).toStrictEqual([{ name: 'default', masquerade: {} }, { name: 'other-net', bridge: {} }]);
+    const mac = expect.stringMatching(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+    expect(spec.domain.devices.interfaces).toStrictEqual([
+      { name: 'default', masquerade: {}, macAddress: mac },
+      { name: 'other-net', bridge: {}, macAddress: mac },
+    ]);
     expect(spec.networks).toStrictEqual([{ name: 'default', pod: {} }, { name: 'other-net', multus: { networkName: 'my-ns/my-bridge' } }]);
   });
 
-  test('the talk\'s cloned DataVolume: the talk\'s spec exactly, plus the sync wave and the GC safety net', () => {
+  test('the example VMs carry cloud-init: network data for every NIC, SSH public keys, and no secret in Git', () => {
+    for (const vm of objects.filter((o) => o.kind === 'VirtualMachine')) {
+      const spec = vm.spec.template.spec;
+      const volume = spec.volumes.find((v: any) => v.name === 'cloudinit').cloudInitNoCloud;
+      const data = YAML.parse(volume.networkData, { version: '1.1' });
+      // every NIC is configured, matched by its MAC
+      const macs = spec.domain.devices.interfaces.map((i: any) => i.macAddress);
+      expect(Object.values(data.ethernets).map((e: any) => e.match.macaddress)).toStrictEqual(macs);
+      // one default route per guest
+      const routed = Object.entries(data.ethernets).filter(([, e]: [string, any]) => e.dhcp4 === true && !e['dhcp4-overrides']);
+      expect({ vm: vm.metadata.name, routed: routed.length >= 1 }).toStrictEqual({ vm: vm.metadata.name, routed: true });
+      expect(spec.accessCredentials[0].sshPublicKey.propagationMethod).toStrictEqual({ noCloud: {} });
+    }
+    // Secrets in the output hold public keys only; the talk's user data comes from the secret store
+    for (const secret of objects.filter((o) => o.kind === 'Secret')) {
+      expect(Object.values(secret.stringData).every((v) => /^ssh-ed25519 /.test(v as string))).toBe(true);
+    }
+    expect(find('ExternalSecret', 'my-vm-cloud-init').spec.secretStoreRef).toStrictEqual({ kind: 'ClusterSecretStore', name: 'vault' });
+  });
+
+  test('the cluster prerequisites next to the manifests list what they need and nothing else', () => {
+    const md = tree[path.join('vm-cluster', 'cluster-prerequisites.md')];
+    // the hpc VMs pin their vCPUs: CPUManager (Alpha in KubeVirt v1.9.0) and the kubelet's static CPU manager
+    expect(md).toContain('| `CPUManager` | dedicated CPU placement | `hpc/db-1`, `hpc/db-2` |');
+    expect(md).toContain('kubelet cpuManagerPolicy: static');
+    // the tenants' clones name CDI's clone-sourcer ClusterRole (CDI v1.66.0); the talk's VM uses an ExternalSecret
+    expect(md).toContain('| CDI | v1.66.0 or later |');
+    expect(md).toContain('| External Secrets Operator | v0.16.2 or later |');
+    // nothing the manifests do not use: no NUMA, hugepages, real-time or KubeMacPool
+    for (const unused of ['NUMA', 'hugepages', 'sched_rt_runtime_us', 'KubeMacPool']) expect(md).not.toContain(unused);
+  });
+
+  test('the talk\'s cloned DataVolume: the talk\'s spec exactly, plus the sync wave', () => {
     const dv = find('DataVolume', 'my-cloned-dv');
     expect(dv.spec).toStrictEqual({
       source: { pvc: { namespace: 'my-ns', name: 'my-source-dv' } },
       pvc: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, storageClassName: 'storage-provisioner' },
     });
-    expect(dv.metadata.annotations).toStrictEqual({ 'argocd.argoproj.io/sync-wave': '0', 'cdi.kubevirt.io/storage.deleteAfterCompletion': 'false' });
+    expect(dv.metadata.annotations).toStrictEqual({ 'argocd.argoproj.io/sync-wave': '0' });
   });
 
   test('the talk\'s shared network: VMs attach to rook-ceph/ceph, Ceph shares its segment and pool', () => {
@@ -145,10 +181,15 @@ describe('the example app', () => {
     }
   });
 
-  test('the air-gapped image arrives by upload, and its uploaders may request upload tokens', () => {
+  test('the air-gapped image arrives by upload; its uploaders may do what virtctl does, before the image is applied', () => {
     const dv = find('DataVolume', 'rhel-9-airgapped');
     expect(dv.spec.source).toStrictEqual({ upload: {} });
     const role = objects.find((o) => o.kind === 'Role' && o.metadata.namespace === 'golden-images')!;
     expect(role.rules).toContainEqual(expect.objectContaining({ apiGroups: ['upload.cdi.kubevirt.io'], resources: ['uploadtokenrequests'], verbs: ['create'] }));
+    // the populator's prime-<uid> PVC and the events virtctl reads while it waits
+    expect(role.rules).toContainEqual({ apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get'] });
+    expect(role.rules).toContainEqual({ apiGroups: [''], resources: ['events'], verbs: ['list'] });
+    const wave = (o: ManifestObject) => Number(o.metadata.annotations!['argocd.argoproj.io/sync-wave']);
+    expect(wave(role)).toBeLessThan(wave(dv));
   });
 });

@@ -1,8 +1,8 @@
 """The talk "High Performance KubeVirt in Action", as a cdk8s app in Python.
 
-The same app as ../main.ts, through the Python bindings of cdk8s-kubevirt; it writes byte-identical YAML
-(test-python/test_examples.py checks it against examples/expected/). Run it with `cdk8s synth` here, or
-`CDK8S_OUTDIR=out python3 main.py`.
+The same app as ../main.ts, through the Python bindings of cdk8s-kubevirt; it writes byte-identical output,
+the cluster prerequisites document included (test-python/test_examples.py checks it against examples/expected/).
+Run it with `cdk8s synth` here, or `CDK8S_OUTDIR=out python3 main.py`.
 """
 
 import os
@@ -15,6 +15,9 @@ from cdk8s_kubevirt import (
     ClonedDisk,
     ClusterProvider,
     CloneSource,
+    CloudInit,
+    ClusterPrerequisites,
+    ExternalSecretValue,
     GitOpsApp,
     GoldenImageCatalogStack,
     Grantee,
@@ -28,7 +31,9 @@ from cdk8s_kubevirt import (
     MultiTenantVmStack,
     NetworkAttachmentReference,
     NodeBridgePolicy,
+    SecretStoreReference,
     SharedCephNetwork,
+    SshKeys,
     StackClone,
     StackCluster,
     StackClusterDisk,
@@ -46,6 +51,10 @@ from cdk8s_kubevirt import (
 
 UBUNTU = "https://cloud-images.ubuntu.com/releases/24.04/release-20250805/ubuntu-24.04-server-cloudimg-amd64.img"
 ARGOCD = Grantee.service_account("argocd", "argocd-application-controller")
+# The operators' SSH public key (a public key is not secret).
+OPS_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl ops@example.com"
+# Where secret material lives: a ClusterSecretStore of the External Secrets Operator.
+VAULT = SecretStoreReference.cluster_secret_store("vault")
 KUBERNETES = "1.33.4"
 
 
@@ -99,8 +108,12 @@ def vm_cluster(outdir: str) -> GitOpsApp:
     )
     KubeVirtVm(
         talk, "my-vm",
-        name="my-vm", memory="2Gi", networks=[VmMultusNetwork(network=my_bridge, name="other-net")],
+        name="my-vm", memory="2Gi",
+        # One default route per guest: the pod network's; the guest ignores my-bridge's route to 0.0.0.0/0.
+        networks=[VmMultusNetwork(network=my_bridge, name="other-net", default_route=False)],
         root_disk=VmDisk.from_container_image("quay.io/containerdisks/fedora:41"),
+        cloud_init=CloudInit.no_cloud(user_data_from_store=ExternalSecretValue.from_store(VAULT, "vms/my-ns/my-vm", property="user-data")),
+        ssh_keys=SshKeys.from_public_keys([OPS_KEY]),
     )
     ClonedDisk(
         talk, "my-cloned-dv",
@@ -126,6 +139,7 @@ def vm_cluster(outdir: str) -> GitOpsApp:
         vm_vlan=300, vm_range="10.30.0.0/24", vm_gateway="10.30.0.1", storage_class="ceph-block",
         image=ubuntu_image(),
         vms=[StackVm(name="db-1", cpu=8, memory="32Gi", disk_size="100Gi"), StackVm(name="db-2", cpu=8, memory="32Gi", disk_size="100Gi")],
+        ssh_keys=SshKeys.from_public_keys([OPS_KEY]),
     )
 
     # Fully isolated tenants: Multus default networks, no pod network, storage reachable, nothing else.
@@ -138,10 +152,12 @@ def vm_cluster(outdir: str) -> GitOpsApp:
                 name="tenant-a", vlan=2001, range="10.201.0.0/24", gateway="10.201.0.1", dns_servers=["10.201.0.53"],
                 quota=TenantQuota(cpu="32", memory="128Gi", virtual_machines=20), admins=[Grantee.group("tenant-a-admins")],
                 vms=[StackVm(name="web-1"), StackVm(name="web-2")],
+                ssh_keys=SshKeys.from_public_keys([OPS_KEY]),
             ),
             StackTenant(
                 name="tenant-b", vlan=2002, range="10.202.0.0/24", gateway="10.202.0.1", dns_servers=["10.202.0.53"],
                 vms=[StackVm(name="ci-runner", cpu=4, memory="8Gi", disk_size="40Gi")],
+                ssh_keys=SshKeys.from_public_keys([OPS_KEY]),
             ),
         ],
     )
@@ -182,7 +198,14 @@ def garden(outdir: str) -> GitOpsApp:
     return app
 
 
+def synthesize(outdir: str) -> None:
+    """Writes both apps under `outdir`, and next to the KubeVirt cluster's manifests what they need from that cluster."""
+    vms = vm_cluster(os.path.join(outdir, "vm-cluster"))
+    vms.synth()
+    with open(os.path.join(outdir, "vm-cluster", "cluster-prerequisites.md"), "w", encoding="utf-8", newline="") as f:
+        f.write(ClusterPrerequisites.of(vms).to_markdown())
+    garden(os.path.join(outdir, "garden")).synth()
+
+
 if __name__ == "__main__":
-    out = os.environ.get("CDK8S_OUTDIR", "dist")
-    vm_cluster(os.path.join(out, "vm-cluster")).synth()
-    garden(os.path.join(out, "garden")).synth()
+    synthesize(os.environ.get("CDK8S_OUTDIR", "dist"))

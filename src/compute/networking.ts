@@ -6,6 +6,7 @@ import { parseAddress } from '../core/ip';
 import { isDns1123Subdomain } from '../core/names';
 import { VirtualMachineSpecTemplateSpecDnsConfig } from '../imports/kubevirt.io';
 import { INetworkAttachment } from '../network/attachment';
+import { IpRoute } from '../network/ipam';
 
 /**
  * A port forwarded to the VM (masquerade binding) or exposed by its Service.
@@ -56,8 +57,9 @@ export interface VmInterfaceOptions {
    */
   readonly name?: string;
   /**
-   * MAC address of the guest NIC.
-   * @default - chosen by KubeVirt
+   * MAC address of the guest NIC (six bytes, unicast, not all-zero; not `02:00:00:00:00:00` on masquerade). Unique
+   * on the NIC's layer-2 segment across the app.
+   * @default - from the VM's `macAddresses` source: derived from namespace, VM and NIC name, stable across syntheses
    */
   readonly macAddress?: string;
   /**
@@ -75,6 +77,16 @@ export interface VmInterfaceOptions {
    * @default - not bootable
    */
   readonly bootOrder?: number;
+  /**
+   * Whether the guest takes the default route this NIC's DHCP lease hands it. A guest has one default route unless
+   * the VM allows more (`allowMultipleDefaultRoutes`): with two NICs that each hand one (the pod network and a
+   * Multus network whose IPAM routes 0.0.0.0/0), set false on all but one. False writes `dhcp4-overrides:
+   * {use-routes: false}` into the generated network data, so the guest ignores every route of that lease (netplan
+   * and cloud-init's networkd renderer honour it). Only on NICs configured by DHCP, and only with generated network
+   * data.
+   * @default - the guest takes the default route if the NIC hands one
+   */
+  readonly defaultRoute?: boolean;
 }
 
 /**
@@ -141,6 +153,22 @@ export interface VmNetworkOptions extends VmInterfaceOptions {
    * @default false
    */
   readonly isDefault?: boolean;
+  /**
+   * Addresses pinned on the guest NIC, each `address/prefix` (e.g. `10.0.0.5/24`), written into the generated
+   * network data. Only where nothing else hands the NIC an address: an L2-only network (`Ipam.none()`) or an SR-IOV
+   * network; on a network whose IPAM assigns addresses KubeVirt hands the guest the IPAM's address by DHCP, and
+   * whereabouts cannot be asked for a given one. Each address is reserved app-wide on the network's layer-2
+   * segment: another VM pinning it, or an IPAM pool on the same segment that could hand it out (exclude it there),
+   * is an error.
+   * @default - no pinned address
+   */
+  readonly staticAddresses?: string[];
+  /**
+   * Routes of a NIC with `staticAddresses`, each through a gateway inside one of them; a route to `0.0.0.0/0` or
+   * `::/0` is the guest's default route through this NIC (with the VM's custom DNS servers, if any).
+   * @default - only the pinned addresses' own subnets
+   */
+  readonly staticRoutes?: IpRoute[];
   /**
    * Accept a default network that gives no default route: the VM reaches only its own segment.
    * @default false - a default network without a route out is an error

@@ -6,7 +6,6 @@ import {
   cell, compressNames, formatBytes, formatCount, formatCpu, formatShare, plural, table,
 } from './format';
 import { EstateModel, NetworkModel, PoolModel, QuotaModel, UsageModel, vlanText, WorkloadModel } from './model';
-import { renderPrerequisites } from './prerequisites-section';
 
 export interface MarkdownOptions {
   /** The Mermaid flowchart of the topology. */
@@ -57,7 +56,7 @@ export function toMarkdown(model: EstateModel, options: MarkdownOptions): string
     section('Gardener shoots', table(['Shoot', 'Tenant networks', 'Shared networks'],
       model.shoots.map((s) => [s.reference, listCell(s.networks), listCell(s.sharedNetworks)].map(cell))));
   }
-  section('Cluster prerequisites', renderPrerequisites(model.prerequisites));
+  out.push(model.prerequisitesSection);
   return out.join('\n').replace(/\n+$/, '\n');
 }
 
@@ -112,7 +111,7 @@ function networks(list: NetworkModel[]): string {
         : n.ceph ? 'Ceph (its pods are not counted)' : '-';
     const head = [n.reference, n.kind, `${n.device} ${vlanText(n)}`, owner].map(cell);
     if (n.pools.length === 0) {
-      rows.push([...head, cell(`no pool (IPAM ${n.ipam})`), '-', '-', '-', formatCount(n.interfaces), '-', '-', '-']);
+      rows.push([...head, cell(`no pool (IPAM ${n.ipam})`), '-', '-', cell(listCell(n.staticAddresses)), formatCount(n.interfaces), '-', '-', '-']);
       continue;
     }
     for (const p of n.pools) {

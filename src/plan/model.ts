@@ -6,6 +6,7 @@
  */
 import { IConstruct } from 'constructs';
 import { cmp, compressNumbers, formatBytes, pushTo, sortedUnique } from './format';
+import { renderPrerequisites } from './prerequisites-section';
 import { KubeVirtVm } from '../compute/kubevirt-vm';
 import { formatAddress } from '../core/ip';
 import { VmPlanFacts } from '../core/vm-rules';
@@ -77,6 +78,8 @@ export interface NetworkModel {
   readonly pools: PoolModel[];
   /** VM interfaces on this network. */
   readonly interfaces: number;
+  /** Addresses VMs pin on their interfaces on this network (static addresses), sorted. */
+  readonly staticAddresses: string[];
   /** The worst status of its pools. */
   readonly status: PoolStatus;
 }
@@ -223,6 +226,8 @@ export interface EstateModel {
   readonly ceph: CephModel[];
   readonly shoots: ShootModel[];
   readonly prerequisites: Prerequisite[];
+  /** The "Cluster prerequisites" section, as ClusterPrerequisites renders it (heading included). */
+  readonly prerequisitesSection: string;
   readonly headroomText: string;
   readonly warningThreshold: number;
   /** VMs written as VirtualMachines. */
@@ -285,7 +290,7 @@ export function collectEstate(scope: IConstruct): EstateModel {
 
   const images = collectImages(found);
   const volumes = collectVolumes(found, vms, images.lookup);
-  const networks = collectNetworks(registrations, count.pools, count.interfacesByReference, settings, found);
+  const networks = collectNetworks(registrations, count.pools, count.interfacesByReference, count.staticByReference, settings, found);
   const shoots = collectShoots(found.shoots, registrations);
   const defined = new Set(networks.map((n) => n.reference));
   const external = new Map<string, number>();
@@ -294,7 +299,7 @@ export function collectEstate(scope: IConstruct): EstateModel {
   const externalNetworks = [...external.entries()]
     .map(([reference, interfaces]) => ({ reference, interfaces }))
     .sort((a, b) => cmp(a.reference, b.reference));
-  const prerequisites = root.node.children.find((c): c is ClusterPrerequisites => c instanceof ClusterPrerequisites)?.all ?? [];
+  const registry = root.node.children.find((c): c is ClusterPrerequisites => c instanceof ClusterPrerequisites);
 
   return {
     bridges: collectBridges(networks, plan),
@@ -305,7 +310,8 @@ export function collectEstate(scope: IConstruct): EstateModel {
     storageClasses: collectStorageClasses(found.profiles, volumes),
     ceph: found.ceph.map(cephModel).sort((a, b) => cmp(a.vmNetwork, b.vmNetwork)),
     shoots,
-    prerequisites,
+    prerequisites: registry?.all ?? [],
+    prerequisitesSection: renderPrerequisites(registry),
     headroomText: settings.headroomText,
     warningThreshold: settings.warningThreshold,
     vms: vms.filter((v) => v.template === undefined).length,
@@ -358,7 +364,7 @@ const STATUS_RANK: Record<PoolStatus, number> = { 'per-node': 0, 'ok': 1, 'warni
 
 function collectNetworks(
   registrations: readonly NetworkRegistration[], pools: PoolUsage[], interfacesByReference: Map<string, number>,
-  settings: CapacitySettings, found: Found,
+  staticByReference: Map<string, string[]>, settings: CapacitySettings, found: Found,
 ): NetworkModel[] {
   const poolsOf = new Map<NetworkRegistration, PoolUsage[]>();
   const sortedMembers = new Map<PoolUsage, Array<{ r: NetworkRegistration; ref: string }>>();
@@ -431,6 +437,7 @@ function collectNetworks(
       ipam,
       pools: poolModels,
       interfaces: interfacesByReference.get(reference) ?? 0,
+      staticAddresses: sortedUnique(staticByReference.get(reference) ?? []),
       status: poolModels.reduce<PoolStatus>((worst, p) => (STATUS_RANK[p.status] > STATUS_RANK[worst] ? p.status : worst), 'ok'),
     });
   }

@@ -340,6 +340,71 @@ export class ClusterPrerequisites extends Construct {
     return out;
   }
 
+  /**
+   * The KubeVirt feature gates the manifests need, sorted: every FEATURE_GATE prerequisite except those that went
+   * GA in the declared KubeVirt version (when the app declares one).
+   */
+  public get kubevirtFeatureGates(): string[] {
+    return [...new Set(this.all
+      .filter((p) => p.kind === PrerequisiteKind.FEATURE_GATE && p.component === ClusterComponent.KUBEVIRT && !this.notNeeded(p))
+      .map((p) => p.requirement))].sort();
+  }
+
+  /**
+   * The prerequisites as a Markdown section for the estate plan written next to the manifests: one table per
+   * kind (versions, feature gates, configuration, nodes, storage, outside Kubernetes), rows in the order of
+   * `all`, each with why it is needed and what needs it. What needs it is aggregated: up to three construct paths
+   * are listed, more are counted per top-level construct (chart), so the section stays short for any estate.
+   * Feature gates that went GA in the declared KubeVirt version are left out. Stable: the same app gives the
+   * same text.
+   */
+  public toMarkdown(): string {
+    const entries = this.all.filter((p) => !this.notNeeded(p));
+    const out: string[] = ['## Cluster prerequisites', ''];
+    if (entries.length === 0) {
+      out.push('The manifests need nothing from the cluster beyond what every construct documents.', '');
+      return out.join('\n');
+    }
+    out.push('What these manifests need from the cluster they are applied to, why, and which constructs need it.', '');
+    const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    const why = (p: Prerequisite) => cell(p.reasons.join('; '));
+    const declared = this.profile;
+    for (const kind of KIND_ORDER) {
+      const rows = entries.filter((p) => p.kind === kind);
+      if (rows.length === 0) continue;
+      const section = MARKDOWN_SECTIONS[kind];
+      out.push(`### ${section.title}`, '');
+      if (section.intro) out.push(section.intro, '');
+      out.push(`| ${section.columns.join(' | ')} |`, `|${section.columns.map(() => '---').join('|')}|`);
+      for (const p of rows) {
+        const needed = cell(describeNeededBy(p.neededBy));
+        switch (kind) {
+          case PrerequisiteKind.VERSION: {
+            const have = declared ? declaredVersion(declared, p.component) : undefined;
+            out.push(`| ${componentName(p.component)} | ${cell(p.requirement)} or later${have ? ` (declared: ${cell(have)})` : ''} | ${why(p)} | ${needed} |`);
+            break;
+          }
+          case PrerequisiteKind.FEATURE_GATE: {
+            const ga = p.notNeededFrom ? ` (not needed from ${componentName(p.component)} ${cell(p.notNeededFrom)})` : '';
+            out.push(`| \`${cell(p.requirement)}\`${ga} | ${why(p)} | ${needed} |`);
+            break;
+          }
+          default:
+            out.push(`| ${componentName(p.component)} | ${cell(p.requirement)} | ${why(p)} | ${needed} |`);
+        }
+      }
+      out.push('');
+    }
+    return out.join('\n');
+  }
+
+  /** Whether a feature gate went GA in the declared KubeVirt version. */
+  private notNeeded(p: Prerequisite): boolean {
+    const kubevirt = this.profile?.kubevirtVersion;
+    return p.kind === PrerequisiteKind.FEATURE_GATE && p.notNeededFrom !== undefined && kubevirt !== undefined
+      && versionAtLeast(parseVersion(kubevirt)!, parseVersion(p.notNeededFrom)!);
+  }
+
   private problemsOf(p: PrerequisiteProps): string[] {
     const cluster = this.profile;
     if (!cluster) return [];
@@ -364,6 +429,32 @@ export class ClusterPrerequisites extends Construct {
         return [];
     }
   }
+}
+
+const MARKDOWN_SECTIONS: Record<PrerequisiteKind, { title: string; intro?: string; columns: string[] }> = {
+  [PrerequisiteKind.VERSION]: { title: 'Minimum versions', columns: ['component', 'version', 'why', 'needed by'] },
+  [PrerequisiteKind.FEATURE_GATE]: {
+    title: 'KubeVirt feature gates',
+    intro: 'Enable them in the `KubeVirt` CR, `spec.configuration.developerConfiguration.featureGates` (KubeVirtConfigurationPatch can write that list).',
+    columns: ['gate', 'why', 'needed by'],
+  },
+  [PrerequisiteKind.CONFIGURATION]: { title: 'Component configuration', columns: ['component', 'setting', 'why', 'needed by'] },
+  [PrerequisiteKind.NODE]: { title: 'Nodes', columns: ['component', 'setting', 'why', 'needed by'] },
+  [PrerequisiteKind.STORAGE]: { title: 'Storage', columns: ['component', 'capability', 'why', 'needed by'] },
+  [PrerequisiteKind.EXTERNAL]: { title: 'Outside Kubernetes', columns: ['component', 'requirement', 'why', 'needed by'] },
+};
+
+/** Up to three paths in full; more as a count per top-level construct, e.g. `5000 constructs: tenants (5000)`. */
+function describeNeededBy(paths: string[]): string {
+  const shown = (path: string) => `\`${path || '<app>'}\``;
+  if (paths.length <= 3) return paths.map(shown).join(', ');
+  const perTop = new Map<string, number>();
+  for (const path of paths) {
+    const top = path.split('/')[0] || '<app>';
+    perTop.set(top, (perTop.get(top) ?? 0) + 1);
+  }
+  const groups = [...perTop.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([top, n]) => `\`${top}\` (${n})`);
+  return `${paths.length} constructs: ${groups.join(', ')}`;
 }
 
 function compareRequirements(a: Prerequisite, b: Prerequisite): number {

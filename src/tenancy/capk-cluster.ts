@@ -605,9 +605,6 @@ function templateSpec(vm: KubeVirtVm): { spec: Record<string, any>; shared?: { v
     if (Object.keys(labels).length === 0) delete spec.template.metadata.labels;
     if (Object.keys(spec.template.metadata).length === 0) delete spec.template.metadata;
   }
-  // A MAC the VM rendering chose by itself (machines cannot set one) would be shared by every machine: KubeVirt
-  // (or kubemacpool) picks one per VM instead.
-  for (const i of spec.template?.spec?.domain?.devices?.interfaces ?? []) delete i.macAddress;
   const owned = new Map<string, string>();
   for (const t of spec.dataVolumeTemplates ?? []) {
     const prefix = `${vm.name}-`;

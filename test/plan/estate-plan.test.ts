@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import {
-  CloneStrategy, EstatePlan, GitOpsApp, GoldenImage, ImageSource, Ipam, IsolatedTenant, KubeVirtVm, NodeBridgePolicy, SharedCephNetwork,
+  BridgeNetwork, CloneStrategy, EstatePlan, GitOpsApp, GoldenImage, ImageSource, Ipam, IsolatedTenant, KubeVirtVm, NodeBridgePolicy, SharedCephNetwork,
   SnapshotClass, StorageClassProfile, VmDisk, VolumeBindingMode,
 } from '../../src';
 import { renderSvg } from '../../src/plan/graphviz';
@@ -160,6 +160,20 @@ test('a pool shared by many networks names four of them and counts the rest', ()
   const md = EstatePlan.of(app).toMarkdown();
   // THEN each network's row names the first four others by name and counts the other three
   expect(row(md, 'ns-3/ceph')).toContain('pool shared with ns-1/ceph, ns-2/ceph, ns-4/ceph, ns-5/ceph and 3 more | 254 |');
+});
+
+test('addresses VMs pin on an L2-only network of a pool\'s segment show as reserved there, and take nothing from the pool', () => {
+  // GIVEN a pool with 10.0.0.200 excluded, and a VM that pins 10.0.0.200 on an L2-only network of the same segment
+  const app = new App();
+  const chart = new Chart(app, 'c', { namespace: 'ns' });
+  const pool = new BridgeNetwork(chart, 'pool', { name: 'pool', bridge: 'br1', vlan: 10, ipam: Ipam.whereabouts({ range: '10.0.0.0/24', exclude: ['10.0.0.200/32'] }) });
+  const l2 = new BridgeNetwork(chart, 'l2', { name: 'l2', shareSegmentWith: pool, ipam: Ipam.none() });
+  new KubeVirtVm(chart, 'db', { name: 'db', memory: '1Gi', networks: [{ network: l2, name: 'lan', staticAddresses: ['10.0.0.200/24'] }] });
+  app.synthYaml();
+  const md = EstatePlan.of(app).toMarkdown();
+  // THEN the L2 network's row lists the pinned address; the pool's counts no interface
+  expect(row(md, 'ns/l2')).toBe('| ns/l2 | bridge | br1 VLAN 10 | - | no pool (IPAM none) | - | - | 10.0.0.200 | 1 | - | - | - |');
+  expect(row(md, 'ns/pool')).toBe('| ns/pool | bridge | br1 VLAN 10 | - | 10.0.0.0/24 (10.0.0.1 to 10.0.0.254) | 253 | 10.0.0.200/32 | - | 0 | 0 | 253 | 0 % |');
 });
 
 describe('writing the plan', () => {

@@ -1,9 +1,11 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  ClusterComponent, ClusterPrerequisites, ClusterProfile, PrerequisiteKind, PrerequisiteProps,
+  ClusterComponent, ClusterPrerequisites, ClusterProfile, KubeVirtConfigurationPatch, PrerequisiteKind, PrerequisiteProps,
 } from '../../src';
 import { describeBadInputs, expectLibraryError, synthError } from '../util/expect-error';
+import { validateAll } from '../util/schema';
+import { parseManifest } from '../util/synth';
 
 const CPU_MANAGER: PrerequisiteProps = {
   kind: PrerequisiteKind.FEATURE_GATE,
@@ -94,7 +96,106 @@ describe('ClusterPrerequisites', () => {
   });
 });
 
+describe('the prerequisites as a Markdown section', () => {
+  test('GIVEN 5,000 constructs needing one gate, THEN the section counts them per chart instead of listing 5,000 paths', () => {
+    const app = new App();
+    const a = new Chart(app, 'tenants');
+    const b = new Chart(app, 'hpc');
+    for (let i = 0; i < 4998; i++) needs(a, `vm-${i}`, CPU_MANAGER);
+    needs(b, 'db-1', CPU_MANAGER, CDI_166);
+    needs(b, 'db-2', CPU_MANAGER);
+    const md = ClusterPrerequisites.of(app).toMarkdown();
+    expect(md).toBe([
+      '## Cluster prerequisites',
+      '',
+      'What these manifests need from the cluster they are applied to, why, and which constructs need it.',
+      '',
+      '### Minimum versions',
+      '',
+      '| component | version | why | needed by |',
+      '|---|---|---|---|',
+      '| CDI | v1.66.0 or later | the cdi.kubevirt.io:clone-sourcer ClusterRole | `hpc/db-1` |',
+      '',
+      '### KubeVirt feature gates',
+      '',
+      'Enable them in the `KubeVirt` CR, `spec.configuration.developerConfiguration.featureGates` (KubeVirtConfigurationPatch can write that list).',
+      '',
+      '| gate | why | needed by |',
+      '|---|---|---|',
+      '| `CPUManager` | dedicated CPU placement | 5000 constructs: `hpc` (2), `tenants` (4998) |',
+      '',
+    ].join('\n'));
+  });
+
+  test('a gate GA in the declared KubeVirt version is left out; declared versions are shown; pipes are escaped', () => {
+    const app = new App();
+    const chart = new Chart(app, 'c');
+    ClusterProfile.declare(app, { kubevirtVersion: 'v1.9.0', cdiVersion: 'v1.66.2' });
+    needs(chart, 'vm', { ...CPU_MANAGER, requirement: 'NUMA', notNeededFrom: 'v1.5.0' }, CDI_166,
+      { kind: PrerequisiteKind.NODE, component: ClusterComponent.NODES, requirement: 'a | b', reason: 'why' });
+    const md = ClusterPrerequisites.of(app).toMarkdown();
+    expect(md).not.toContain('NUMA');
+    expect(md).toContain('| CDI | v1.66.0 or later (declared: v1.66.2) |');
+    expect(md).toContain('| nodes | a \\| b | why | `c/vm` |');
+    expect(ClusterPrerequisites.of(app).kubevirtFeatureGates).toStrictEqual([]);
+  });
+
+  test('an app that needs nothing says so', () => {
+    expect(ClusterPrerequisites.of(new App()).toMarkdown()).toContain('need nothing from the cluster');
+  });
+});
+
+describe('KubeVirtConfigurationPatch: the feature gates as a KubeVirt CR patch (opt-in)', () => {
+  test('GIVEN an app that needs CPUManager, THEN the patch enables it and every additional gate, never pruned, applied server-side', () => {
+    // GIVEN
+    const app = new App();
+    const chart = new Chart(app, 'infra');
+    needs(chart, 'vm', CPU_MANAGER, { ...CPU_MANAGER, requirement: 'NUMA', notNeededFrom: 'v1.5.0' });
+    const patch = new KubeVirtConfigurationPatch(chart, 'kubevirt', { additionalFeatureGates: ['Sidecar', 'CPUManager'] });
+    // WHEN
+    const objects = parseManifest(app.synthYaml());
+    // THEN (the KubeVirt CRD is not among ../shared/crds, so the other objects alone are schema-checked)
+    validateAll(objects.filter((o) => o.kind !== 'KubeVirt'));
+    const [kv] = objects.filter((o) => o.kind === 'KubeVirt');
+    expect(kv).toStrictEqual({
+      apiVersion: 'kubevirt.io/v1',
+      kind: 'KubeVirt',
+      metadata: {
+        name: 'kubevirt',
+        namespace: 'kubevirt',
+        annotations: {
+          'argocd.argoproj.io/sync-options': 'Prune=false,ServerSideApply=true',
+          'argocd.argoproj.io/sync-wave': '-30',
+          'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+        },
+      },
+      spec: { configuration: { developerConfiguration: { featureGates: ['CPUManager', 'NUMA', 'Sidecar'] } } },
+    });
+    expect(patch.featureGates).toStrictEqual(['CPUManager', 'NUMA', 'Sidecar']);
+  });
+});
+
 describeBadInputs('cluster prerequisites', [
+  {
+    name: 'a KubeVirt patch with no gate to write (it would switch the cluster\'s gates off)',
+    build: (chart) => new KubeVirtConfigurationPatch(chart, 'kv'),
+    error: '[test/kv] featureGates: [] would be empty: nothing in the app needs a KubeVirt feature gate',
+  },
+  {
+    name: 'a KubeVirt patch with a gate name that is not one',
+    build: (chart) => new KubeVirtConfigurationPatch(chart, 'kv', { additionalFeatureGates: ['CPU Manager'] }),
+    error: '[test/kv] additionalFeatureGates[0]: "CPU Manager" must be a feature gate name such as "Sidecar" (letters and digits)',
+  },
+  {
+    name: 'a KubeVirt patch whose gates are not a list (from JavaScript or Python)',
+    build: (chart) => new KubeVirtConfigurationPatch(chart, 'kv', { additionalFeatureGates: 'Sidecar' as unknown as string[] }),
+    error: '[test/kv] additionalFeatureGates: "Sidecar" must be a list of feature gate names',
+  },
+  {
+    name: 'a KubeVirt patch for a namespace that is not a DNS label',
+    build: (chart) => new KubeVirtConfigurationPatch(chart, 'kv', { namespace: 'KubeVirt', additionalFeatureGates: ['Sidecar'] }),
+    error: '[test/kv] namespace: "KubeVirt" must be a DNS-1123 label',
+  },
   {
     name: 'a feature gate the declared cluster does not enable',
     build: (chart, app) => {

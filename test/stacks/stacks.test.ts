@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as YAML from 'yaml';
 import {
   GitOpsApp, GoldenImageCatalogStack, Grantee, HighPerformanceVmStack, ImageSource, ManifestLayout, MultiTenantVmStack,
   NetworkAttachmentReference, ShootClustersStack, StackStorage,
@@ -44,13 +45,48 @@ describe('HighPerformanceVmStack', () => {
     ]);
   });
 
-  test('the VM runs on dedicated CPUs, on its VLAN and the storage network, with a preallocated clone of the image', () => {
+  test('the VM runs on dedicated CPUs, on its VLAN and the storage network, with a thin clone of the image', () => {
     const vm = objects.find((o) => o.kind === 'VirtualMachine')!;
     const spec = vm.spec.template.spec;
     expect(spec.domain.cpu).toMatchObject({ dedicatedCpuPlacement: true, isolateEmulatorThread: true });
     expect(spec.networks.map((n: any) => n.multus?.networkName ?? 'pod')).toStrictEqual(['pod', 'hpc/vm-network', 'rook-ceph/ceph']);
-    expect(vm.spec.dataVolumeTemplates[0].spec).toMatchObject({ preallocation: true, sourceRef: { kind: 'DataSource', name: 'ubuntu', namespace: 'hpc' } });
+    // Cloned from the golden image, thin: preallocation would write the whole disk and end copy-on-write on Ceph.
+    expect(vm.spec.dataVolumeTemplates[0].spec).toMatchObject({ sourceRef: { kind: 'DataSource', name: 'ubuntu', namespace: 'hpc' } });
+    expect(vm.spec.dataVolumeTemplates[0].spec.preallocation).toBeUndefined();
     expect(stack.vms.map((v) => v.name)).toStrictEqual(['db-1']);
+  });
+
+  test('one default route per guest: the pod network\'s; the VM network\'s gateway route is ignored by the guest (issue 11 item 7)', () => {
+    // GIVEN the VM network routes 0.0.0.0/0 through vmGateway, as the pod network's DHCP does
+    const vm = objects.find((o) => o.kind === 'VirtualMachine')!;
+    const spec = vm.spec.template.spec;
+    const nad = JSON.parse(objects.find((o) => o.kind === 'NetworkAttachmentDefinition' && o.metadata.name === 'vm-network')!.spec.config);
+    expect(nad.plugins[0].ipam.routes).toStrictEqual([{ dst: '0.0.0.0/0', gw: '10.30.0.1' }]);
+    // THEN the guest's network data keeps the pod network's route and drops the VM network's lease routes
+    const data = YAML.parse(spec.volumes.find((v: any) => v.name === 'cloudinit').cloudInitNoCloud.networkData, { version: '1.1' });
+    const macs = Object.fromEntries(spec.domain.devices.interfaces.map((i: any) => [i.name, i.macAddress]));
+    expect(data.ethernets).toStrictEqual({
+      default: { match: { macaddress: macs.default }, dhcp4: true },
+      vm: { 'match': { macaddress: macs.vm }, 'dhcp4': true, 'dhcp4-overrides': { 'use-routes': false } },
+      storage: { match: { macaddress: macs.storage }, dhcp4: true },
+    });
+  });
+
+  test('preallocateDisks thick-provisions the root disks, on request', () => {
+    const other = new GitOpsApp();
+    new HighPerformanceVmStack(other, 'hpc', {
+      namespace: 'hpc',
+      bridge: 'br1',
+      storage: STORAGE,
+      vmVlan: 300,
+      vmRange: '10.30.0.0/24',
+      image: IMAGE,
+      storageClass: 'ceph-block',
+      vms: [{ name: 'db-1' }],
+      preallocateDisks: true,
+    });
+    const vm = synthObjects(other).find((o) => o.kind === 'VirtualMachine')!;
+    expect(vm.spec.dataVolumeTemplates[0].spec.preallocation).toBe(true);
   });
 });
 
@@ -107,12 +143,15 @@ describe('GoldenImageCatalogStack', () => {
     expect(objects).toMatchSnapshot();
   });
 
-  test('golden images bind immediately and are never garbage-collected', () => {
+  test('golden images bind immediately, are imported once and are not thick-provisioned', () => {
     for (const dv of objects.filter((o) => o.kind === 'DataVolume' && o.metadata.namespace === 'golden-images' && o.metadata.name !== 'local')) {
-      expect(dv.metadata.annotations).toMatchObject({
+      // No storage.deleteAfterCompletion: CDI v1.66 no longer reads it.
+      expect(dv.metadata.annotations).toStrictEqual({
+        'argocd.argoproj.io/sync-wave': '-10',
         'cdi.kubevirt.io/storage.bind.immediate.requested': 'true',
-        'cdi.kubevirt.io/storage.deleteAfterCompletion': 'false',
       });
+      // "Pre-allocated" in the talk means imported ahead of time, not CDI preallocation.
+      expect(dv.spec.preallocation).toBeUndefined();
     }
   });
 
