@@ -3,8 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import {
-  BridgeNetwork, CloneStrategy, EstatePlan, GitOpsApp, GoldenImage, ImageSource, Ipam, IsolatedTenant, KubeVirtVm, NodeBridgePolicy, SharedCephNetwork,
-  SnapshotClass, StorageClassProfile, VmDisk, VolumeBindingMode,
+  BridgeNetwork, CloneStrategy, EstatePlan, GitOpsApp, GoldenImage, ImageSource, Ipam, IsolatedTenant, KubeVirtVm, NodeBridgePolicy,
+  SharedCephNetwork, SnapshotClass, StorageClassProfile, VmDisk, VolumeBindingMode,
 } from '../../src';
 import { renderSvg } from '../../src/plan/graphviz';
 import { collectEstate } from '../../src/plan/model';
