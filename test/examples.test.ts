@@ -121,8 +121,8 @@ describe('the example app', () => {
     expect(find('ExternalSecret', 'my-vm-cloud-init').spec.secretStoreRef).toStrictEqual({ kind: 'ClusterSecretStore', name: 'vault' });
   });
 
-  test('the cluster prerequisites next to the manifests list what they need and nothing else', () => {
-    const md = tree[path.join('vm-cluster', 'cluster-prerequisites.md')];
+  test('the cluster prerequisites in the plan next to the manifests list what they need and nothing else', () => {
+    const md = tree[path.join('vm-cluster', 'plan.md')].split('## Cluster prerequisites')[1];
     // the hpc VMs pin their vCPUs: CPUManager (Alpha in KubeVirt v1.9.0) and the kubelet's static CPU manager
     expect(md).toContain('| `CPUManager` | dedicated CPU placement | `hpc/db-1`, `hpc/db-2` |');
     expect(md).toContain('kubelet cpuManagerPolicy: static');
