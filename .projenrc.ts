@@ -28,9 +28,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   cdk8sVersionPinning: false,
   constructsVersionPinning: false,
   peerDeps: [`cdk8s-plus-27@^${CDK8S_PLUS}`],
-  // Address math and the parser of user-given cloud-init network data come from maintained libraries; they are
-  // bundled because they are not jsii modules.
-  bundledDeps: ['ip-address@10.7.6', 'yaml@2.9.1'],
+  // Address math and the parser of user-given cloud-init network data come from maintained libraries, and the
+  // estate plan's picture is drawn by Graphviz compiled to WebAssembly (@viz-js/viz, MIT; see src/plan/graphviz.ts
+  // for the choice); they are bundled because they are not jsii modules.
+  bundledDeps: ['ip-address@10.7.6', 'yaml@2.9.1', '@viz-js/viz@3.31.0'],
   devDeps: [
     `cdk8s-plus-27@${CDK8S_PLUS}`,
     'cdk8s-cli@2.207.60',

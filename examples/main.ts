@@ -13,8 +13,8 @@
  *   Gardener's KubeVirt provider was archived in 2022, so nothing maintained reconciles these Shoots; CAPK is the
  *   maintained way to run them (see docs/clusters-on-kubevirt.md).
  *
- * Next to the KubeVirt cluster's manifests, `cluster-prerequisites.md` says what they need from that cluster
- * (feature gates, minimum versions, node settings).
+ * Next to each app's manifests, `plan.md` (and `plan.svg`) shows the estate and what the manifests need from the
+ * cluster (feature gates, minimum versions, node settings).
  *
  * Every VM gets stable MACs and cloud-init network data for all its NICs, and SSH public keys (not secret: they
  * may stay in Git). User data that may hold secrets never goes into Git: the talk's VM pulls it from a secret
@@ -23,12 +23,11 @@
  * examples/python/main.py is the same app in Python and writes byte-identical output.
  * (A user of the published package imports from 'cdk8s-kubevirt' instead of '../src'.)
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
 import {
-  AccessMode, BridgeNetwork, CephNetworkProvider, CloneSource, ClonedDisk, CloudInit, ClusterPrerequisites, ClusterProvider, ExternalSecretValue,
-  GitOpsApp, GoldenImageCatalogStack, Grantee, HighPerformanceVmStack, ImageSource, Ipam, KubernetesClustersStack, KubeVirtVm, ManifestLayout,
+  AccessMode, BridgeNetwork, CephNetworkProvider, CloneSource, ClonedDisk, CloudInit, ClusterProvider, ExternalSecretValue, GitOpsApp,
+  GoldenImageCatalogStack, Grantee, HighPerformanceVmStack, ImageSource, Ipam, KubernetesClustersStack, KubeVirtVm, ManifestLayout,
   MultiTenantVmStack, NetworkAttachmentReference, NodeBridgePolicy, NodeStorageAddresses, SecretStoreReference, SharedCephNetwork, SshKeys,
   StackCluster, StackStorage, StorageApi, VmDisk,
 } from '../src';
@@ -210,14 +209,9 @@ export function garden(outdir: string): GitOpsApp {
   return app;
 }
 
-/**
- * Writes both apps under `outdir`, and next to the KubeVirt cluster's manifests what they need from that cluster
- * (`vm-cluster/cluster-prerequisites.md`).
- */
+/** Writes both apps under `outdir`, each with its estate plan (`plan.md`, `plan.svg`). */
 export function synthesize(outdir: string): void {
-  const vms = vmCluster(path.join(outdir, 'vm-cluster'));
-  vms.synth();
-  fs.writeFileSync(path.join(outdir, 'vm-cluster', 'cluster-prerequisites.md'), ClusterPrerequisites.of(vms).toMarkdown());
+  vmCluster(path.join(outdir, 'vm-cluster')).synth();
   garden(path.join(outdir, 'garden')).synth();
 }
 

@@ -122,6 +122,10 @@ export interface TestRow {
  * this empty where possible: an unreachable check is better removed.
  */
 export const ALLOW_UNTESTED: Record<string, string> = {
+  'plan/graphviz.ts#Graphviz did not answer within <...> seconds':
+    'Graphviz runs in a worker thread; only a hung or crashed worker reaches this, which no input of the library causes.',
+  'plan/graphviz.ts#Graphviz could not draw the estate: <answer.error>':
+    'The DOT source is written by the library with every label escaped; test/plan/estate-plan.test.ts feeds Graphviz bad DOT directly to show the message.',
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -799,7 +803,7 @@ export interface Catalogue {
   readonly markdown: string;
 }
 
-const MODULE_ORDER = ['core', 'platform', 'network', 'storage', 'compute', 'tenancy', 'stacks'];
+const MODULE_ORDER = ['core', 'platform', 'network', 'storage', 'compute', 'tenancy', 'stacks', 'plan'];
 const MODULE_TITLES: Record<string, string> = {
   core: 'core: names, quantities and addresses shared by every construct',
   platform: 'platform: what the cluster must provide (ClusterProfile, prerequisites)',
@@ -808,6 +812,7 @@ const MODULE_TITLES: Record<string, string> = {
   compute: 'compute: KubeVirtVm, its networks, disks, cloud-init and performance knobs',
   tenancy: 'tenancy: IsolatedTenant and KubeVirtShoot',
   stacks: 'stacks: ready-made apps',
+  plan: 'plan: the estate plan (plan.md, plan.svg)',
 };
 
 export function allowKey(variant: SiteVariant): string {
@@ -1305,6 +1310,17 @@ const FIXES: Array<[RegExp, Fix]> = [
   [/: is an existing .* that every machine would share/, 'Use VmDisk.blank(), fromGoldenImage() or fromClone(): CAPK creates those disks once per machine.'],
   [/\.podNetwork\.ports: must forward 6443\/TCP/, 'Add VmPort.tcp(6443) to the masquerade ports of the control-plane machines, or leave the port list out.'],
   [/\.podNetwork\.ports: must forward 22\/TCP with the SSH bootstrap check/, 'Add VmPort.ssh() to the masquerade ports, leave the port list out, or use CapkBootstrapCheck.NONE.'],
+  // network: address capacity (pools.ts, capacity.ts) and the estate plan
+  [/^range: has .* usable addresses .* fewer than the .* it needs/, 'Give the network a larger range (or fewer exclusions), move some VMs to another network, or, for VMs that never live-migrate, lower the migration headroom with AddressCapacity.configure().'],
+  [/^ipam\.addresses: is given to every interface of the network by static IPAM/, 'Give each VM a network of its own with static IPAM, or use whereabouts for a network that several VMs share.'],
+  [/must be a share of the interfaces greater than 0/, 'Give MigrationHeadroom.fraction() a share such as 0.1 (10 %); for no spare addresses use MigrationHeadroom.none().'],
+  [/must be a whole number of addresses from 0 up/, 'Give MigrationHeadroom.addresses() a whole number, e.g. 5 (KubeVirt\'s default parallelMigrationsPerCluster).'],
+  [/^migrationHeadroom: must be a MigrationHeadroom/, 'Pass MigrationHeadroom.fraction(share), MigrationHeadroom.addresses(count) or MigrationHeadroom.none().'],
+  [/^warningThreshold: must be a share of the usable addresses/, 'Give the threshold as a share from just above 0 to 1, e.g. 0.8 for 80 %.'],
+  [/^addressCapacity: the app's address capacity is already configured/, 'Call AddressCapacity.configure() once per app.'],
+  [/^pictureDetailLimit: must be a whole number from 0 up/, 'Give the number of tenants to draw one by one, e.g. 12, or 0 to always group alike tenants.'],
+  [/^Graphviz did not answer within/, 'Synthesize again; if it recurs, report it with the DOT source from EstatePlan.of(app).toDot().'],
+  [/^Graphviz could not draw the estate/, 'Report it with the DOT source from EstatePlan.of(app).toDot(); meanwhile write the plan without the picture (EstatePlan.of(app, { svg: false })).'],
   // stacks
   [/^Validation failed with the following errors:/, 'Fix each problem listed below the first line; each is catalogued under its rule.'],
   [/^images: is listed twice/, 'Give each catalog image a unique name.'],

@@ -4,3 +4,4 @@ export * from './stacks';
 export * from './compute';
 export * from './storage';
 export * from './platform';
+export * from './plan';

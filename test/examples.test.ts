@@ -36,7 +36,9 @@ describe('the example app', () => {
   synthInto(first);
   synthInto(second);
   const tree = readTree(first);
-  const objects: ManifestObject[] = Object.entries(tree).filter(([file]) => file.endsWith('.yaml')).flatMap(([, text]) => parseManifest(text));
+  // The manifests; the estate plans (plan.md, plan.svg) are checked on their own below.
+  const manifests = Object.entries(tree).filter(([file]) => file.endsWith('.yaml'));
+  const objects: ManifestObject[] = manifests.flatMap(([, text]) => parseManifest(text));
   const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name)!;
 
   test('synthesizing twice gives byte-identical YAML (determinism)', () => {
@@ -59,15 +61,17 @@ describe('the example app', () => {
     expect(readTree(EXPECTED)).toStrictEqual(tree);
   });
 
-  test('the garden app writes one file per resource, named by namespace, kind and name', () => {
+  test('the garden app writes one file per resource, named by namespace, kind and name, and its estate plan', () => {
     expect(Object.keys(tree).filter((f) => f.startsWith('garden'))).toStrictEqual([
+      path.join('garden', 'plan.md'),
+      path.join('garden', 'plan.svg'),
       path.join('garden', 'shoots', 'garden-dev.shoot.cluster-1.yaml'),
       path.join('garden', 'shoots', 'garden-dev.shoot.cluster-2.yaml'),
     ]);
   });
 
   test('in every file, objects come in sync-wave order: networks and images before the VMs that need them', () => {
-    for (const [file, text] of Object.entries(tree).filter(([f]) => f.endsWith('.yaml'))) {
+    for (const [file, text] of manifests) {
       const waves = parseManifest(text).map((o) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0));
       expect({ file, waves }).toStrictEqual({ file, waves: [...waves].sort((a, b) => a - b) });
     }
@@ -117,8 +121,8 @@ describe('the example app', () => {
     expect(find('ExternalSecret', 'my-vm-cloud-init').spec.secretStoreRef).toStrictEqual({ kind: 'ClusterSecretStore', name: 'vault' });
   });
 
-  test('the cluster prerequisites next to the manifests list what they need and nothing else', () => {
-    const md = tree[path.join('vm-cluster', 'cluster-prerequisites.md')];
+  test('the cluster prerequisites in the plan next to the manifests list what they need and nothing else', () => {
+    const md = tree[path.join('vm-cluster', 'plan.md')].split('## Cluster prerequisites')[1];
     // the hpc VMs pin their vCPUs: CPUManager (Alpha in KubeVirt v1.9.0) and the kubelet's static CPU manager
     expect(md).toContain('| `CPUManager` | dedicated CPU placement | `hpc/db-1`, `hpc/db-2` |');
     expect(md).toContain('kubelet cpuManagerPolicy: static');

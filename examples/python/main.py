@@ -1,7 +1,7 @@
 """The talk "High Performance KubeVirt in Action", as a cdk8s app in Python.
 
 The same app as ../main.ts, through the Python bindings of cdk8s-kubevirt; it writes byte-identical output,
-the cluster prerequisites document included (test-python/test_examples.py checks it against examples/expected/).
+the estate plans included (test-python/test_examples.py checks it against examples/expected/).
 Run it with `cdk8s synth` here, or `CDK8S_OUTDIR=out python3 main.py`.
 """
 
@@ -17,7 +17,6 @@ from cdk8s_kubevirt import (
     ClusterProvider,
     CloneSource,
     CloudInit,
-    ClusterPrerequisites,
     ExternalSecretValue,
     GitOpsApp,
     GoldenImageCatalogStack,
@@ -208,11 +207,8 @@ def garden(outdir: str) -> GitOpsApp:
 
 
 def synthesize(outdir: str) -> None:
-    """Writes both apps under `outdir`, and next to the KubeVirt cluster's manifests what they need from that cluster."""
-    vms = vm_cluster(os.path.join(outdir, "vm-cluster"))
-    vms.synth()
-    with open(os.path.join(outdir, "vm-cluster", "cluster-prerequisites.md"), "w", encoding="utf-8", newline="") as f:
-        f.write(ClusterPrerequisites.of(vms).to_markdown())
+    """Writes both apps under `outdir`, each with its estate plan (plan.md, plan.svg)."""
+    vm_cluster(os.path.join(outdir, "vm-cluster")).synth()
     garden(os.path.join(outdir, "garden")).synth()
 
 

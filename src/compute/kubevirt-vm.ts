@@ -20,7 +20,7 @@ import { check, checkEnum, fail } from '../core/errors';
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, requireAnnotations, requireDns1123Label, requireLabels } from '../core/names';
 import { metadata, resolveNamespace, setSyncWave, SyncWaves } from '../core/objects';
 import { GIBIBYTE, MEBIBYTE, parseBytes, parseMillicores } from '../core/quantity';
-import { appVmProblems, vmNodeSelector } from '../core/vm-rules';
+import { appVmProblems, vmNodeSelector, VmPlanFacts } from '../core/vm-rules';
 import {
   VirtualMachine,
   VirtualMachineSpecTemplate,
@@ -29,6 +29,7 @@ import {
   VirtualMachineSpecTemplateSpecDomainResourcesRequests,
 } from '../imports/kubevirt.io';
 import { INetworkAttachment } from '../network/attachment';
+import { NetworkPlan } from '../network/plan';
 
 /** The label KubeVirt puts on a VM's pods; Services select the VM by it. */
 const VM_NAME_LABEL = 'vm.kubevirt.io/name';
@@ -595,6 +596,9 @@ export class KubeVirtVm extends Construct {
     const segment = segmentOf(this, net);
     if (nic.mac !== undefined) MacRegistry.of(this).register(this, nic.field, segment, nic.mac);
     nic.staticAddresses.forEach((a, i) => AddressRegistry.of(this).register(this, `${field}.staticAddresses[${i}]`, segment, a.address));
+    // The interface takes an address from the network's pool, unless its addresses are pinned (capacity rule,
+    // network/pools.ts).
+    NetworkPlan.of(this).registerNic({ owner: this, reference: net.reference, staticAddresses: nic.staticAddresses.map((a) => a.address.text) });
   }
 
   /** The NIC with its MAC: its own, else derived, else none (KubeMacPool chooses). */
@@ -676,6 +680,20 @@ export class KubeVirtVm extends Construct {
   /** The default network first: the guest's first NIC is the one it routes through. */
   private orderedMultus(): Nic[] {
     return this.defaultNic ? [this.defaultNic, ...this.multus.filter((n) => n !== this.defaultNic)] : [...this.multus];
+  }
+
+  /** What the estate plan reads of the VM (src/plan). @internal */
+  public _planFacts(): VmPlanFacts {
+    const p = this.props;
+    const own = !p.instancetype;
+    return {
+      vcpus: own ? (p.cpu ?? 1) * (p.sockets ?? 1) * (p.threads ?? 1) : undefined,
+      cpuRequestMillis: own && p.cpuRequest !== undefined ? parseMillicores(this, 'cpuRequest', p.cpuRequest) : undefined,
+      dedicatedCpu: this.performanceKnobs.dedicatedCpuPlacement === true,
+      memoryBytes: own && p.memory !== undefined ? parseBytes(this, 'memory', p.memory) : undefined,
+      instancetype: p.instancetype ? `${p.instancetype.kind}/${p.instancetype.name}` : undefined,
+      dataVolumes: this.disks.filter((d) => d.bound.dataVolumeTemplate).map((d) => d.bound.dataVolumeTemplate!),
+    };
   }
 
   /** @internal */

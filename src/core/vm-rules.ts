@@ -80,3 +80,22 @@ function mergeNodeLabels(rules: VmRules[], vm: VmFacts, own: { [key: string]: st
   }
   return { selector, problems };
 }
+
+/**
+ * What the estate plan (src/plan) reads of a VM: its size and the volumes it owns. Read after construction;
+ * `KubeVirtVm._planFacts()` gives it.
+ */
+export interface VmPlanFacts {
+  /** vCPUs (sockets x cores x threads); undefined when an instancetype gives them. */
+  readonly vcpus?: number;
+  /** The CPU request of the VM's pod in millicores, when the VM sets one. */
+  readonly cpuRequestMillis?: number;
+  /** Whether the VM has dedicated CPUs (its pod requests whole CPUs, one per vCPU). */
+  readonly dedicatedCpu: boolean;
+  /** Guest memory in bytes; undefined when an instancetype gives it. */
+  readonly memoryBytes?: bigint;
+  /** `kind/name` of the instancetype, when the VM has one. */
+  readonly instancetype?: string;
+  /** The DataVolumes the VM owns (`dataVolumeTemplates`), as written. */
+  readonly dataVolumes: ReadonlyArray<{ readonly metadata: Record<string, any>; readonly spec: Record<string, any> }>;
+}

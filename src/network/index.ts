@@ -5,3 +5,4 @@ export * from './bridge-network';
 export * from './macvlan-network';
 export * from './node-bridge-policy';
 export * from './shared-ceph-network';
+export * from './capacity';

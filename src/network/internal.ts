@@ -11,8 +11,16 @@ export interface PlannedRange {
   readonly last: bigint;
   /** The pool key part that is not the range, i.e. network_name ('' when omitted). */
   readonly poolName: string;
-  /** Intervals of [first, last] the pool never hands out (whereabouts `exclude`, gateways included). */
+  /**
+   * Which allocator hands the addresses out: whereabouts (one pool cluster-wide), host-local (the whole range
+   * on every node) or static (every attachment gets the same address).
+   * @default 'whereabouts'
+   */
+  readonly allocator?: 'whereabouts' | 'host-local' | 'static';
+  /** Intervals of [first, last] never handed out (exclusions, gateways), for capacity counting. */
   readonly excluded?: ReadonlyArray<readonly [bigint, bigint]>;
+  /** The same exclusions as written into the configuration (CIDRs), for the estate plan. */
+  readonly exclude?: readonly string[];
 }
 
 /** Context of the network that owns an IPAM. */

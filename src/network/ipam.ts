@@ -327,7 +327,7 @@ export class WhereaboutsIpam extends Ipam {
       if (countRemaining(r.first, r.last, excluded) === 0n) {
         fail(scope, `${entries[i].field}.exclude`, exclude, `leaves no address to hand out in ${JSON.stringify(entries[i].spec.range)}`);
       }
-      ranges.push({ block: r.block, first: r.first, last: r.last, poolName, excluded });
+      ranges.push({ block: r.block, first: r.first, last: r.last, poolName, allocator: 'whereabouts', excluded, exclude });
       const spec = entries[i].spec;
       return {
         range: spec.range,
@@ -437,7 +437,7 @@ class HostLocalIpam extends Ipam {
     if (rendered.routes) config.routes = rendered.routes;
     return {
       config,
-      ranges: [{ block, first, last, poolName: `host-local:${context.namespace}/${context.name}` }],
+      ranges: [{ block, first, last, poolName: `host-local:${context.namespace}/${context.name}`, allocator: 'host-local' }],
       providesDefaultRoute: rendered.defaultRoute,
       hasAddresses: true,
     };
@@ -467,7 +467,7 @@ class StaticIpam extends Ipam {
         if (gw.family !== addr.family) fail(scope, `ipam.addresses[${i}].gateway`, a.gateway, 'must be of the same IP family as the address');
       }
       const block = requireCidr(scope, `ipam.addresses[${i}].address`, `${addr.text}/${addr.family === 4 ? 32 : 128}`);
-      ranges.push({ block, first: addr.value, last: addr.value, poolName: `static:${context.namespace}/${context.name}` });
+      ranges.push({ block, first: addr.value, last: addr.value, poolName: `static:${context.namespace}/${context.name}`, allocator: 'static' });
       return a.gateway !== undefined ? { address: a.address, gateway: a.gateway } : { address: a.address };
     });
     const rendered = renderRoutes(scope, 'ipam.routes', this.props.routes);

@@ -74,9 +74,12 @@ export function renderAttachment(scope: Construct, spec: AttachmentSpec, identit
   spec.validate?.(ipam);
   const cniConfig = cniConfigList(identity.name, p.cniVersion ?? '0.4.0', [spec.plugin(ipam.config), ...spec.chained]);
   const segment = typeof spec.segment === 'function' ? spec.segment(scope) : spec.segment;
+  const { name, namespace } = identity;
   NetworkPlan.of(scope).register({
     network: scope,
-    reference: `${identity.namespace}/${identity.name}`,
+    reference: `${namespace}/${name}`,
+    name,
+    namespace,
     mtu: spec.mtu,
     segment,
     checksVlan: spec.checksVlan,

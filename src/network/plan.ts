@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { PlannedRange } from './internal';
+import { CapacitySettings, capacityProblems, DEFAULT_CAPACITY } from './pools';
 import { problem } from '../core/errors';
 import { formatAddress } from '../core/ip';
 import { NETWORK_PLAN_ID, RequiredNodeLabel, VmFacts, VmRules } from '../core/vm-rules';
@@ -23,6 +24,10 @@ export interface NetworkRegistration {
   readonly reference: string;
   /** The MTU the network asks for, if it sets one. */
   readonly mtu?: number;
+  /** Name of the NetworkAttachmentDefinition (written by this app or, for shoots, by Gardener). */
+  readonly name?: string;
+  /** Namespace of the NetworkAttachmentDefinition. */
+  readonly namespace?: string;
   readonly segment: Segment;
   /** Whether the segment is keyed by (device, vlan) for VLAN conflicts (false for trunk-only ports). */
   readonly checksVlan: boolean;
@@ -43,6 +48,22 @@ export interface NodeBridgeRegistration {
   readonly nodeSelector?: { readonly [key: string]: string };
   /** MTU of the bridge and its uplink; undefined when the policy leaves it unchanged. */
   readonly mtu?: number;
+}
+
+/**
+ * One VM interface on a network, counted against the network's address pool (see pools.ts). A VM registers
+ * each Multus interface when it attaches it.
+ */
+export interface NicRegistration {
+  /** The VM. */
+  readonly owner: IConstruct;
+  /** `namespace/name` of the NetworkAttachmentDefinition. */
+  readonly reference: string;
+  /**
+   * Addresses the interface holds instead of one from the pool (static addresses of a VM). Each one inside a
+   * pool's range counts against that pool, and the interface takes no address from the pool of its family.
+   */
+  readonly staticAddresses?: readonly string[];
 }
 
 /**
@@ -92,6 +113,9 @@ export class NetworkPlan extends Construct implements VmRules {
   private readonly hostPorts: HostPortRegistration[] = [];
   /** Networks whose clients need the pod network too, and why. */
   private readonly needsPodNetwork = new Map<string, string>();
+  private readonly nics: NicRegistration[] = [];
+  private readonly copies = new Map<IConstruct, number>();
+  private capacity?: { readonly settings: CapacitySettings; readonly owner: IConstruct };
   private problems?: Map<IConstruct, string[]>;
 
   private constructor(scope: Construct, id: string) {
@@ -110,6 +134,49 @@ export class NetworkPlan extends Construct implements VmRules {
     this.bridges.push(registration);
     this.problems = undefined;
     registration.policy.node.addValidation({ validate: () => this.problemsOf(registration.policy) });
+  }
+
+  /** Records one VM interface on a network, for the capacity rule (pools.ts). */
+  public registerNic(nic: NicRegistration): void {
+    this.nics.push(nic);
+    this.problems = undefined;
+  }
+
+  /**
+   * Records that `owner`, a VM used as the template of several machines (a Cluster API machine template),
+   * stands for `copies` VMs at most: each of its interfaces counts that many times.
+   */
+  public setCopies(owner: IConstruct, copies: number): void {
+    this.copies.set(owner, copies);
+    this.problems = undefined;
+  }
+
+  /** How many VMs `owner` stands for (1 unless `setCopies` said otherwise). */
+  public copiesOf(owner: IConstruct): number {
+    return this.copies.get(owner) ?? 1;
+  }
+
+  /** Every registered VM interface, in registration order. */
+  public get nicRegistrations(): readonly NicRegistration[] {
+    return this.nics;
+  }
+
+  /** Every node bridge definition, in registration order. */
+  public get nodeBridges(): readonly NodeBridgeRegistration[] {
+    return this.bridges;
+  }
+
+  /** How addresses are counted: the app's settings (AddressCapacity.configure), else the defaults. */
+  public get capacitySettings(): CapacitySettings {
+    return this.capacity?.settings ?? DEFAULT_CAPACITY;
+  }
+
+  /** Sets how addresses are counted, once per app; returns the construct that set them before, if any. */
+  public configureCapacity(owner: IConstruct, settings: CapacitySettings): IConstruct | undefined {
+    if (this.capacity) return this.capacity.owner;
+    this.capacity = { settings, owner };
+    this.problems = undefined;
+    return undefined;
   }
 
   /** Adds a port of the nodes themselves to a node bridge (see HostPortRegistration). */
@@ -200,6 +267,9 @@ export class NetworkPlan extends Construct implements VmRules {
     this.checkRanges(report);
     this.checkNodeBridges(report);
     this.checkHostPorts(report);
+    // Address capacity: counted per pool, linear in networks and interfaces (pools.ts).
+    const copies = (owner: IConstruct) => this.copiesOf(owner);
+    for (const [network, message] of capacityProblems(this.networks, this.nics, this.capacitySettings, copies)) report(network, message);
     return found;
   }
 

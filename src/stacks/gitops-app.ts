@@ -3,6 +3,7 @@ import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { SYNC_WAVE_ANNOTATION, SYNC_WAVES_CONTEXT } from '../core/objects';
+import { EstatePlan } from '../plan/estate-plan';
 import { PLAIN_SECRETS_CONTEXT } from '../platform/secret-material';
 
 /**
@@ -33,6 +34,11 @@ export interface GitOpsAppProps extends AppProps {
    */
   readonly syncWaves?: boolean;
   /**
+   * Write the estate plan (`plan.md` and `plan.svg`, see `EstatePlan`) next to the manifests.
+   * @default true
+   */
+  readonly plan?: boolean;
+  /**
    * Let constructs write secret material (cloud-init user data) as plain Secrets into the manifests, which go to
    * Git. Without it they are refused; reference an existing Secret or pull the data from a secret store
    * (`ExternalSecretValue`) instead. SSH public keys are not secret and are always written.
@@ -52,10 +58,13 @@ export class GitOpsApp extends App {
 
   /** The layout of the written manifests. */
   public readonly layout: ManifestLayout;
+  /** Whether the estate plan is written next to the manifests. */
+  public readonly writesPlan: boolean;
 
   constructor(props: GitOpsAppProps = {}) {
     super(props);
     this.layout = props.layout ?? ManifestLayout.FILE_PER_CHART;
+    this.writesPlan = props.plan ?? true;
     this.node.setContext(SYNC_WAVES_CONTEXT, props.syncWaves ?? true);
     if (props.allowPlainSecrets !== undefined) this.node.setContext(GitOpsApp.PLAIN_SECRETS_CONTEXT, props.allowPlainSecrets);
   }
@@ -96,6 +105,8 @@ export class GitOpsApp extends App {
       default:
         for (const c of charts) writeYaml(path.join(this.outdir, `${c.chart}${this.outputFileExtension}`), c.docs);
     }
+    // The estate plan, after the manifests (to move onto the writer's hook for extra files once it lands).
+    if (this.writesPlan) EstatePlan.of(this).writeTo(this.outdir);
   }
 }
 

@@ -337,6 +337,11 @@ export class CapkCluster extends Construct {
       return this.buildVm(`workerPools[${i}].machine`, p.name, p.machine);
     });
     const vms = [cpVm, ...poolVms];
+    // Every machine is a VM with its template's interfaces, one more while a rollout surges (maxSurge 1, the
+    // default of KubeadmControlPlane and MachineDeployment): the address capacity rule counts them all.
+    const plan = NetworkPlan.of(this);
+    plan.setCopies(cpVm.vm, cpReplicas + 1);
+    pools.forEach((p, i) => plan.setCopies(poolVms[i].vm, (p.maxReplicas ?? p.replicas ?? 1) + 1));
     const isolated = vms.find(({ vm }) => !vm.hasPodNetwork);
     if (isolated && !endpoint) {
       const net = isolated.vm.defaultNetwork;

@@ -203,6 +203,8 @@ export class IsolatedTenant extends Construct {
   public readonly dnsServers: string[];
   /** DNS search domains given to VMs. */
   public readonly dnsSearches: string[];
+  /** The tenant's resource quota, if it has one. */
+  public readonly quota?: TenantQuota;
 
   /** Whether the tenant's VMs may use the pod network. */
   public readonly allowPodNetwork: boolean;
@@ -222,6 +224,7 @@ export class IsolatedTenant extends Construct {
     this.namespace = requireDns1123Label(this, 'namespace', props.namespace ?? props.name);
     this.dnsServers = [...(props.dnsServers ?? [])];
     this.dnsSearches = [...(props.dnsSearches ?? [])];
+    this.quota = props.quota;
     this.allowPodNetwork = props.allowPodNetwork === true;
     this.enforceAtAdmission = props.enforceAtAdmission ?? true;
     const namespaceIsolation = [true, 'true'].includes(this.node.tryGetContext(KubeVirtVm.MULTUS_NAMESPACE_ISOLATION_CONTEXT));

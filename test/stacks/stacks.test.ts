@@ -247,10 +247,10 @@ describe('GitOpsApp', () => {
     expect(objects.some((o) => o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] !== undefined)).toBe(false);
   });
 
-  test('one file per app', () => {
+  test('one file per app (and the estate plan next to it)', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-'));
     build({ outdir, layout: ManifestLayout.SINGLE_FILE }).synth();
-    expect(fs.readdirSync(outdir)).toStrictEqual(['app.k8s.yaml']);
+    expect(fs.readdirSync(outdir).sort()).toStrictEqual(['app.k8s.yaml', 'plan.md', 'plan.svg']);
   });
 
   test('one file per resource: no two objects share a file, even with equal kind and name in two namespaces', () => {
