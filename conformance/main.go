@@ -84,6 +84,9 @@ func main() {
 			os.Exit(1)
 		}()
 	}
+	// When the parent dies, stdout and stderr are broken pipes: Go would end the process with SIGPIPE on the next
+	// log line, before it removes its directory. Ignored, such writes just fail.
+	signal.Ignore(syscall.SIGPIPE)
 	signals := make(chan os.Signal, 2)
 	signal.Notify(signals, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP)
 	go func() { s := <-signals; stop("signal " + s.String()) }()

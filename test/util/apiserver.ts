@@ -218,10 +218,10 @@ let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  // Last resort for a test file that never stopped its server: kill it and remove its directory when this process
-  // exits (synchronously: nothing asynchronous runs in an 'exit' handler).
+  // Last resort for a test file that never stopped its server: end it when this process exits. (If this hook never
+  // runs, e.g. because the process was killed, the server still stops: its stdin closes.)
   process.on('exit', () => {
-    for (const server of live) server._killNow();
+    for (const server of live) server._terminateNow();
   });
 }
 
@@ -355,16 +355,18 @@ export class ApiServer {
     live.delete(this);
   }
 
-  /** @internal Synchronous kill for the process 'exit' hook. */
-  public _killNow(): void {
+  /**
+   * @internal For the process 'exit' hook, where nothing asynchronous can run: SIGTERM, after which the server
+   * stops and removes its directory by itself (within 5 s, conformance/main.go).
+   */
+  public _terminateNow(): void {
     if (this.stopped) return;
     this.stopped = true;
     try {
-      this.child.kill('SIGKILL');
+      this.child.kill('SIGTERM');
     } catch {
       // already gone
     }
-    fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
