@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import { App, Chart } from 'cdk8s';
 import { BridgeNetwork, Ipam, KubeVirtVm } from '../../src';
+import { canonicalQuantity } from '../../src/core/quantity';
 import { ApiError, KubeClient, processAlive, startApiServer, syncOrder, useApiServer } from '../util/apiserver';
 import { ManifestObject } from '../util/schema';
 import { synthObjects } from '../util/synth';
@@ -72,7 +73,9 @@ describe('the test control plane', () => {
 
   test('refuses a Service with an invalid port, with the server\'s own message', async () => {
     const service = {
-      apiVersion: 'v1', kind: 'Service', metadata: { name: 'bad-port', namespace: 'default' },
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'bad-port', namespace: 'default' },
       spec: { selector: { app: 'x' }, ports: [{ name: 'web', port: 70000, targetPort: 80 }] },
     };
     const e = await refusal(admin.apply(service, { dryRun: true }));
@@ -97,6 +100,21 @@ describe('the test control plane', () => {
     expect((await admin.get({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'quota' } })).status.used).toStrictEqual({ 'count/virtualmachines.kubevirt.io': '2' });
   });
 
+  test('the library writes quantities of built-in kinds as the server stores them (canonicalQuantity)', async () => {
+    // GIVEN quantities in every notation: SI, binary, exponent, fractions, sub-milli precision
+    const values = [
+      '0', '1', '20', '100', '1000', '2000', '1500', '1000k', '1M', '0.5', '0.1', '1.5', '100m', '1000m', '1500m', '0.0005',
+      '0.0000000001', '1n', '1u', '1Ki', '512Ki', '1023Ki', '1024Ki', '1.5Ki', '1024Mi', '1536Mi', '1.5Gi', '128Gi', '2Ti', '0.5Gi',
+      '1e3', '12e2', '1E3', '1e-3', '5e6', '128M', '64',
+    ];
+    // WHEN each is stored as a ResourceQuota's requests.cpu (dry run)
+    const quota = (v: string) => ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'forms', namespace: 'default' }, spec: { hard: { 'requests.cpu': v } } }) as ManifestObject;
+    const stored: string[][] = [];
+    for (const v of values) stored.push([v, (await admin.apply(quota(v), { dryRun: true })).spec.hard['requests.cpu']]);
+    // THEN the server's form is the library's canonical form, value for value
+    expect(stored).toStrictEqual(values.map((v) => [v, canonicalQuantity(v)]));
+  });
+
   test('an impersonated user has only the rights RBAC gives it', async () => {
     // GIVEN user alice, who may create VMs in namespace alice only
     const alice = server().as('alice', ['team-a']);
@@ -116,7 +134,9 @@ describe('the test control plane', () => {
   test('a ValidatingAdmissionPolicy refuses a tenant\'s VM with the policy\'s message, and admits one that keeps the rule', async () => {
     // GIVEN a policy: a VM attaches only to networks of its own namespace, bound to namespaces labelled tenant
     const policy = {
-      apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name: 'own-networks' },
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: 'own-networks' },
       spec: {
         failurePolicy: 'Fail',
         matchConstraints: { resourceRules: [{ apiGroups: ['kubevirt.io'], apiVersions: ['*'], operations: ['CREATE', 'UPDATE'], resources: ['virtualmachines'] }] },
@@ -127,7 +147,9 @@ describe('the test control plane', () => {
       },
     };
     const binding = {
-      apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name: 'own-networks' },
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: 'own-networks' },
       spec: { policyName: 'own-networks', validationActions: ['Deny'], matchResources: { namespaceSelector: { matchLabels: { 'example.com/tenant': 'true' } } } },
     };
     const tenant = server().as('carol', ['tenant-c']);

@@ -8,11 +8,14 @@
  *   Same consequence.
  * - `added`: a field the server filled in (a default). Harmless for a GitOps diff, which only compares the fields
  *   the manifest sets; reported for information.
+ * - `moved`: a Secret's `stringData`, which the server stores base64-encoded under `data`. Argo CD's diff makes the
+ *   same move before comparing (gitops-engine pkg/diff/diff.go, `NormalizeSecret`), so it shows no difference; the
+ *   comparison moves it too and checks the encoded values.
  *
  * Fields only the server writes (metadata.uid, resourceVersion, generation, creationTimestamp, managedFields) and
  * `status` are not compared.
  */
-export type DifferenceKind = 'changed' | 'removed' | 'added';
+export type DifferenceKind = 'changed' | 'removed' | 'added' | 'moved';
 
 export interface FieldDifference {
   readonly kind: DifferenceKind;
@@ -26,6 +29,13 @@ const SERVER_OWNED_METADATA = new Set(['uid', 'resourceVersion', 'generation', '
 
 export function compareSentStored(sent: unknown, stored: unknown): FieldDifference[] {
   const out: FieldDifference[] = [];
+  if (isObject(sent) && sent.apiVersion === 'v1' && sent.kind === 'Secret' && isObject(sent.stringData)) {
+    const encoded = Object.fromEntries(Object.entries(sent.stringData).map(([k, v]) => [k, Buffer.from(String(v), 'utf-8').toString('base64')]));
+    out.push({ kind: 'moved', path: 'stringData', sent: Object.keys(sent.stringData) });
+    const { stringData, ...rest } = sent;
+    void stringData;
+    sent = { ...rest, data: { ...(isObject(sent.data) ? sent.data : {}), ...encoded } };
+  }
   walk(sent, stored, '', out);
   return out;
 }
@@ -74,5 +84,6 @@ export function formatDifference(d: FieldDifference): string {
   const show = (v: unknown) => JSON.stringify(v)?.slice(0, 120);
   if (d.kind === 'changed') return `changed ${d.path}: ${show(d.sent)} -> ${show(d.stored)}`;
   if (d.kind === 'removed') return `removed ${d.path} (sent ${show(d.sent)})`;
+  if (d.kind === 'moved') return `moved ${d.path} to data (keys ${show(d.sent)}), base64-encoded`;
   return `added ${d.path}: ${show(d.stored)}`;
 }

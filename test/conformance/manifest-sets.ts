@@ -163,7 +163,7 @@ export async function applyAndCheck(client: KubeClient, manifests: readonly Mani
         stored.set(m, result);
         for (const difference of compareSentStored(obj, result)) {
           differences.push({ kind: obj.kind, object: label(m), difference });
-          if (difference.kind !== 'added') {
+          if (difference.kind === 'changed' || difference.kind === 'removed') {
             problems.push(`${label(m)}: the server stores another form than the manifest (a GitOps diff would show it after every sync): ${formatDifference(difference)}`);
           }
         }
@@ -173,9 +173,11 @@ export async function applyAndCheck(client: KubeClient, manifests: readonly Mani
     }
   }
 
-  // 4. a second apply changes nothing
-  for (const [m, first] of stored) {
+  // 4. a second apply changes nothing (compared with the object as it is just before: a quota's status, for one,
+  //    moves as quota admission counts the objects created after it)
+  for (const m of stored.keys()) {
     try {
+      const first = await client.get(m.object);
       const again = await client.apply(m.object);
       if (again.metadata.resourceVersion !== first.metadata.resourceVersion) {
         const changes = compareSentStored(strip(first), strip(again)).map(formatDifference);
@@ -229,7 +231,8 @@ export function normalizationReport(differences: SetReport['differences']): stri
     '# What the API server normalizes in the library\'s manifests',
     '',
     'Written by test/conformance/manifests.test.ts (kube-apiserver v1.34.4, server-side apply, fieldValidation=Strict).',
-    '`changed` and `removed` fail the test: a GitOps diff would show them after every sync. `added` are defaults.',
+    '`changed` and `removed` fail the test: a GitOps diff would show them after every sync. `added` are defaults;',
+    '`moved` is a Secret\'s stringData, stored as data (Argo CD\'s diff does the same move, so it shows no difference).',
     '',
     '| difference | kind | path | objects | example |',
     '|---|---|---|---:|---|',

@@ -46,6 +46,21 @@ describe('every manifest the library writes, on a real API server', () => {
     return report;
   }
 
+  test('the check is not vacuous: a manifest the server stores in another form is reported, with file, object and field', async () => {
+    // GIVEN a quota written as '1000m' (the server stores '1') and a Service without a port (the server refuses it)
+    const manifests = [
+      { source: 'by-hand.yaml', object: { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'check' }, spec: { hard: { 'requests.cpu': '1000m' } } } },
+      { source: 'by-hand.yaml', object: { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'check' }, spec: { selector: { a: 'b' } } } },
+    ];
+    // WHEN the set is checked
+    const report = await applyAndCheck(server().admin, manifests);
+    // THEN both are problems, each naming the file, the object and what the server did or said
+    expect(report.problems).toStrictEqual([
+      'by-hand.yaml › ResourceQuota check/q: the server stores another form than the manifest (a GitOps diff would show it after every sync): changed spec.hard["requests.cpu"]: "1000m" -> "1"',
+      'by-hand.yaml › Service check/s: refused (dry run): Service "s" is invalid: spec.ports: Required value',
+    ]);
+  });
+
   test('the example app\'s output (examples/expected, one GitOps tree) applies cleanly and re-applies without drift', async () => {
     // GIVEN the committed output of the example app, every file of it
     const manifests = loadFiles(EXAMPLE_FILES);

@@ -306,7 +306,12 @@ export class ApiServer {
   private stopped = false;
 
   /** @internal */
-  constructor(private readonly child: ChildProcess, ready: ReadyLine, private readonly stderr: string[], private readonly exited: Promise<number | null>) {
+  constructor(
+    private readonly child: ChildProcess,
+    ready: ReadyLine,
+    private readonly stderr: string[],
+    private readonly exited: Promise<number | null>,
+  ) {
     this.url = ready.url;
     this.ca = ready.ca;
     this.cert = ready.cert;
