@@ -288,7 +288,6 @@ export class IsolatedTenant extends Construct {
       ] as const) {
         if (value === undefined) continue;
         check(Number.isInteger(value) && value >= 0, this, field, value, 'must be a whole number >= 0');
-        // Written as the API server stores it (a string in canonical form, "1k" for 1000): what a GitOps diff compares.
         hard[key] = k8s.Quantity.fromString(canonicalQuantity(String(value)));
       }
       check(Object.keys(hard).length > 0, this, 'quota', q, 'must limit at least one resource');

@@ -140,6 +140,9 @@ export async function ensureApiServerBinary(options: { log?: (line: string) => v
   const want = buildHash();
   const upToDate = () => fs.existsSync(binary) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf-8').trim() === want;
   if (upToDate()) return { binary, built: false, ms: Date.now() - start };
+  if (process.env.CONFORMANCE_BUILD_FAILED === '1') {
+    throw new Error('the test API server could not be built (see the apiserver step of test:all); not trying again');
+  }
 
   fs.mkdirSync(BUILD_DIR, { recursive: true });
   const lock = path.join(BUILD_DIR, 'build.lock');
