@@ -28,15 +28,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   cdk8sVersionPinning: false,
   constructsVersionPinning: false,
   peerDeps: [`cdk8s-plus-27@^${CDK8S_PLUS}`],
-  // Address math comes from a maintained library; it is bundled because it is not a jsii module.
-  bundledDeps: ['ip-address@10.7.6'],
+  // Address math and the parser of user-given cloud-init network data come from maintained libraries; they are
+  // bundled because they are not jsii modules.
+  bundledDeps: ['ip-address@10.7.6', 'yaml@2.9.1'],
   devDeps: [
     `cdk8s-plus-27@${CDK8S_PLUS}`,
     'cdk8s-cli@2.207.60',
     'ajv@8.20.0',
     'kubernetes-models@4.5.1',
     'fast-check@4.11.0',
-    'yaml@2.9.1',
     'ts-node@10.9.2',
     '@types/node@20.19.25',
     'ts-jest@29.4.15',

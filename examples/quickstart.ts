@@ -23,7 +23,8 @@ new KubeVirtVm(chart, 'my-vm', {
   name: 'my-vm',
   cpu: 2,
   memory: '4Gi',
-  networks: [{ network: net, name: 'other-net' }, { network: storage, name: 'storage' }],
+  // One default route per guest: the pod network's (the guest ignores other-net's).
+  networks: [{ network: net, name: 'other-net', defaultRoute: false }, { network: storage, name: 'storage' }],
   rootDisk: VmDisk.fromGoldenImage(image, { size: '20Gi' }),
 });
 app.synth();

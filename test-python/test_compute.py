@@ -11,6 +11,7 @@ import yaml
 from cdk8s_kubevirt import (
     BridgeNetwork,
     CloudInit,
+    ExternalSecretValue,
     GoldenImage,
     ImageSource,
     Ipam,
@@ -18,6 +19,7 @@ from cdk8s_kubevirt import (
     KubeVirtVm,
     PerformanceProfile,
     PodNetwork,
+    SecretStoreReference,
     SshKeys,
     VmDisk,
     VmDns,
@@ -63,9 +65,11 @@ def build_parity_app(app):
         memory="4Gi",
         performance=PerformanceProfile.dedicated_cpu(),
         pod_network=PodNetwork.masquerade(ports=[VmPort.ssh()]),
-        networks=[VmMultusNetwork(network=bridge, name="other-net", mac_address="02:00:5e:00:53:01")],
+        networks=[VmMultusNetwork(network=bridge, name="other-net", mac_address="02:00:5e:00:53:01", default_route=False)],
         root_disk=VmDisk.from_golden_image(fedora, size="20Gi", preallocation=True),
-        cloud_init=CloudInit.no_cloud(user_data="#cloud-config\npackage_upgrade: true\n"),
+        cloud_init=CloudInit.no_cloud(
+            user_data_from_store=ExternalSecretValue.from_store(SecretStoreReference.cluster_secret_store("vault"), "vms/my-vm")
+        ),
         ssh_keys=SshKeys.from_public_keys([KEY]),
     )
     vm.expose_via_service()

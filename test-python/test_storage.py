@@ -124,7 +124,7 @@ def test_the_talks_clone_from_python(app):
 def test_upload_command(app):
     windows = build_scene(app)
     assert windows.upload_command("/images/windows-2022.qcow2") == (
-        "virtctl image-upload dv windows-2022 --namespace=golden --no-create --image-path=/images/windows-2022.qcow2"
+        "virtctl image-upload dv 'windows-2022' --namespace='golden' --no-create --image-path='/images/windows-2022.qcow2'"
     )
 
 

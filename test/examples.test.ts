@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { garden, vmCluster } from '../examples/main';
+import * as YAML from 'yaml';
+import { synthesize } from '../examples/main';
 import { ManifestObject, validateAll } from './util/schema';
 import { parseManifest } from './util/synth';
 
@@ -13,8 +14,7 @@ import { parseManifest } from './util/synth';
 const EXPECTED = path.join(__dirname, '..', 'examples', 'expected');
 
 function synthInto(dir: string): void {
-  vmCluster(path.join(dir, 'vm-cluster')).synth();
-  garden(path.join(dir, 'garden')).synth();
+  synthesize(dir);
 }
 
 function readTree(dir: string): Record<string, string> {
@@ -36,7 +36,7 @@ describe('the example app', () => {
   synthInto(first);
   synthInto(second);
   const tree = readTree(first);
-  const objects: ManifestObject[] = Object.values(tree).flatMap((text) => parseManifest(text));
+  const objects: ManifestObject[] = Object.entries(tree).filter(([file]) => file.endsWith('.yaml')).flatMap(([, text]) => parseManifest(text));
   const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name)!;
 
   test('synthesizing twice gives byte-identical YAML (determinism)', () => {
@@ -61,13 +61,13 @@ describe('the example app', () => {
 
   test('the garden app writes one file per resource, named by namespace, kind and name', () => {
     expect(Object.keys(tree).filter((f) => f.startsWith('garden'))).toStrictEqual([
-      path.join('garden', 'shoots', 'garden-dev.shoot.shoot-1.yaml'),
-      path.join('garden', 'shoots', 'garden-dev.shoot.shoot-2.yaml'),
+      path.join('garden', 'shoots', 'garden-dev.shoot.cluster-1.yaml'),
+      path.join('garden', 'shoots', 'garden-dev.shoot.cluster-2.yaml'),
     ]);
   });
 
   test('in every file, objects come in sync-wave order: networks and images before the VMs that need them', () => {
-    for (const [file, text] of Object.entries(tree)) {
+    for (const [file, text] of Object.entries(tree).filter(([f]) => f.endsWith('.yaml'))) {
       const waves = parseManifest(text).map((o) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0));
       expect({ file, waves }).toStrictEqual({ file, waves: [...waves].sort((a, b) => a - b) });
     }
@@ -87,19 +87,55 @@ describe('the example app', () => {
     expect([exclude, networkName]).toStrictEqual([['10.123.124.1/32'], 'my-ns-my-bridge']);
   });
 
-  test('the talk\'s VM: default/masquerade on the pod network and other-net bridged to my-ns/my-bridge', () => {
+  test('the talk\'s VM: default/masquerade on the pod network and other-net bridged to my-ns/my-bridge, plus stable MACs', () => {
     const spec = find('VirtualMachine', 'my-vm').spec.template.spec;
-    expect(spec.domain.devices.interfaces).toStrictEqual([{ name: 'default', masquerade: {} }, { name: 'other-net', bridge: {} }]);
+    const mac = expect.stringMatching(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+    expect(spec.domain.devices.interfaces).toStrictEqual([
+      { name: 'default', masquerade: {}, macAddress: mac },
+      { name: 'other-net', bridge: {}, macAddress: mac },
+    ]);
     expect(spec.networks).toStrictEqual([{ name: 'default', pod: {} }, { name: 'other-net', multus: { networkName: 'my-ns/my-bridge' } }]);
   });
 
-  test('the talk\'s cloned DataVolume: the talk\'s spec exactly, plus the sync wave and the GC safety net', () => {
+  test('the example VMs carry cloud-init: network data for every NIC, SSH public keys, and no secret in Git', () => {
+    for (const vm of objects.filter((o) => o.kind === 'VirtualMachine')) {
+      const spec = vm.spec.template.spec;
+      const volume = spec.volumes.find((v: any) => v.name === 'cloudinit').cloudInitNoCloud;
+      const data = YAML.parse(volume.networkData, { version: '1.1' });
+      // every NIC is configured, matched by its MAC
+      const macs = spec.domain.devices.interfaces.map((i: any) => i.macAddress);
+      expect(Object.values(data.ethernets).map((e: any) => e.match.macaddress)).toStrictEqual(macs);
+      // one default route per guest
+      const routed = Object.entries(data.ethernets).filter(([, e]: [string, any]) => e.dhcp4 === true && !e['dhcp4-overrides']);
+      expect({ vm: vm.metadata.name, routed: routed.length >= 1 }).toStrictEqual({ vm: vm.metadata.name, routed: true });
+      expect(spec.accessCredentials[0].sshPublicKey.propagationMethod).toStrictEqual({ noCloud: {} });
+    }
+    // Secrets in the output hold public keys only; the talk's user data comes from the secret store
+    for (const secret of objects.filter((o) => o.kind === 'Secret')) {
+      expect(Object.values(secret.stringData).every((v) => /^ssh-ed25519 /.test(v as string))).toBe(true);
+    }
+    expect(find('ExternalSecret', 'my-vm-cloud-init').spec.secretStoreRef).toStrictEqual({ kind: 'ClusterSecretStore', name: 'vault' });
+  });
+
+  test('the cluster prerequisites next to the manifests list what they need and nothing else', () => {
+    const md = tree[path.join('vm-cluster', 'cluster-prerequisites.md')];
+    // the hpc VMs pin their vCPUs: CPUManager (Alpha in KubeVirt v1.9.0) and the kubelet's static CPU manager
+    expect(md).toContain('| `CPUManager` | dedicated CPU placement | `hpc/db-1`, `hpc/db-2` |');
+    expect(md).toContain('kubelet cpuManagerPolicy: static');
+    // the tenants' clones name CDI's clone-sourcer ClusterRole (CDI v1.66.0); the talk's VM uses an ExternalSecret
+    expect(md).toContain('| CDI | v1.66.0 or later |');
+    expect(md).toContain('| External Secrets Operator | v0.16.2 or later |');
+    // nothing the manifests do not use: no NUMA, hugepages, real-time or KubeMacPool
+    for (const unused of ['NUMA', 'hugepages', 'sched_rt_runtime_us', 'KubeMacPool']) expect(md).not.toContain(unused);
+  });
+
+  test('the talk\'s cloned DataVolume: the talk\'s spec exactly, plus the sync wave', () => {
     const dv = find('DataVolume', 'my-cloned-dv');
     expect(dv.spec).toStrictEqual({
       source: { pvc: { namespace: 'my-ns', name: 'my-source-dv' } },
       pvc: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, storageClassName: 'storage-provisioner' },
     });
-    expect(dv.metadata.annotations).toStrictEqual({ 'argocd.argoproj.io/sync-wave': '0', 'cdi.kubevirt.io/storage.deleteAfterCompletion': 'false' });
+    expect(dv.metadata.annotations).toStrictEqual({ 'argocd.argoproj.io/sync-wave': '0' });
   });
 
   test('the talk\'s shared network: VMs attach to rook-ceph/ceph, Ceph shares its segment and pool', () => {
@@ -110,20 +146,46 @@ describe('the example app', () => {
     expect(find('CephCluster', 'rook-ceph').spec.network.selectors).toStrictEqual({ public: 'rook-ceph/ceph-public' });
   });
 
-  test('the talk\'s two shoots: shared network ceph in rook-ceph, default tenant networks on VLAN 1234 and 2345', () => {
-    for (const [name, vlan] of [['shoot-1', 1234], ['shoot-2', 2345]] as const) {
-      const networks = find('Shoot', name).spec.provider.infrastructureConfig.networks;
+  test('the talk\'s two clusters as Gardener shoots: shared network ceph in rook-ceph, default tenant networks on VLAN 1234 and 2345', () => {
+    for (const [name, vlan] of [['cluster-1', 1234], ['cluster-2', 2345]] as const) {
+      const shoot = find('Shoot', name);
+      const networks = shoot.spec.provider.infrastructureConfig.networks;
       expect(networks.sharedNetworks).toStrictEqual([{ name: 'ceph', namespace: 'rook-ceph' }]);
       expect(networks.tenantNetworks).toHaveLength(1);
       expect(networks.tenantNetworks[0]).toMatchObject({ name: 'network1', default: true });
       expect(JSON.parse(networks.tenantNetworks[0].config).plugins[0]).toMatchObject({ type: 'bridge', bridge: 'br1', vlan });
+      // Nodes on the tenant network get its resolvers, and the kubeconfig comes through a CredentialsBinding.
+      expect(shoot.spec.provider.workers[0].providerConfig.dnsPolicy).toBe('None');
+      expect(shoot.spec.credentialsBindingName).toBe('hosting-cluster');
     }
   });
 
-  test('the air-gapped image arrives by upload, and its uploaders may request upload tokens', () => {
+  test('the same two clusters as CAPK clusters on the KubeVirt cluster: each isolated in its tenant, with the Ceph network', () => {
+    for (const [name, vlan] of [['cluster-1', 3001], ['cluster-2', 3002]] as const) {
+      const inCluster = objects.filter((o) => o.metadata.namespace === name);
+      expect(['Cluster', 'KubevirtCluster', 'KubeadmControlPlane', 'MachineDeployment', 'KubeadmConfigTemplate'].every((k) => inCluster.some((o) => o.kind === k))).toBe(true);
+      expect(inCluster.filter((o) => o.kind === 'KubevirtMachineTemplate')).toHaveLength(2);
+      const nad = inCluster.find((o) => o.kind === 'NetworkAttachmentDefinition' && o.metadata.name === 'network1')!;
+      expect(JSON.parse(nad.spec.config).plugins[0]).toMatchObject({ type: 'bridge', bridge: 'br1', vlan });
+      for (const t of inCluster.filter((o) => o.kind === 'KubevirtMachineTemplate')) {
+        expect(t.spec.template.spec.virtualMachineTemplate.spec.template.spec.networks).toStrictEqual([
+          { name: 'network1', multus: { networkName: `${name}/network1`, default: true } },
+          { name: 'ceph', multus: { networkName: 'rook-ceph/ceph' } },
+        ]);
+      }
+      expect(inCluster.find((o) => o.kind === 'KubevirtCluster')!.spec.controlPlaneEndpoint.host).toBe(`10.250.${name.slice(-1)}.10`);
+    }
+  });
+
+  test('the air-gapped image arrives by upload; its uploaders may do what virtctl does, before the image is applied', () => {
     const dv = find('DataVolume', 'rhel-9-airgapped');
     expect(dv.spec.source).toStrictEqual({ upload: {} });
     const role = objects.find((o) => o.kind === 'Role' && o.metadata.namespace === 'golden-images')!;
     expect(role.rules).toContainEqual(expect.objectContaining({ apiGroups: ['upload.cdi.kubevirt.io'], resources: ['uploadtokenrequests'], verbs: ['create'] }));
+    // the populator's prime-<uid> PVC and the events virtctl reads while it waits
+    expect(role.rules).toContainEqual({ apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get'] });
+    expect(role.rules).toContainEqual({ apiGroups: [''], resources: ['events'], verbs: ['list'] });
+    const wave = (o: ManifestObject) => Number(o.metadata.annotations!['argocd.argoproj.io/sync-wave']);
+    expect(wave(role)).toBeLessThan(wave(dv));
   });
 });

@@ -12,6 +12,6 @@ storage = SharedCephNetwork(chart, "ceph", bridge="br1", vlan=100, range="192.16
 image = GoldenImage(chart, "fedora", name="fedora", size="10Gi", storage_class="ceph-block",
                     source=ImageSource.registry("docker://quay.io/containerdisks/fedora:41"))
 KubeVirtVm(chart, "my-vm", name="my-vm", cpu=2, memory="4Gi",
-           networks=[VmMultusNetwork(network=net, name="other-net"), VmMultusNetwork(network=storage, name="storage")],
+           networks=[VmMultusNetwork(network=net, name="other-net", default_route=False), VmMultusNetwork(network=storage, name="storage")],
            root_disk=VmDisk.from_golden_image(image, size="20Gi"))
 app.synth()

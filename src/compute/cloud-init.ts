@@ -1,18 +1,20 @@
 import { IConstruct } from 'constructs';
 import { check } from '../core/errors';
 import { isDns1123Subdomain } from '../core/names';
-import {
-  VirtualMachineSpecTemplateSpecAccessCredentials,
-  VirtualMachineSpecTemplateSpecVolumes,
-} from '../imports/kubevirt.io';
+import { VirtualMachineSpecTemplateSpecAccessCredentials } from '../imports/kubevirt.io';
+import { ExternalSecretValue } from '../platform/secrets';
 
 /**
- * Cloud-init data of a VM. User data written here goes to a Secret the VM owns (`<vm name>-cloud-init`),
- * never inline into the VM: it often carries passwords and keys, and KubeVirt caps inline data at 2048 bytes.
+ * Cloud-init data of a VM. User data often carries passwords and keys, so it never goes inline into the VM and,
+ * by default, never into Git: reference an existing Secret (`userDataSecretName`) or pull it from a secret store
+ * (`userDataFromStore`). Plain `userData` is written to a Secret the VM owns (`<vm name>-cloud-init`) only when the
+ * app opts in (GitOpsApp `allowPlainSecrets`). Network data is not secret: the library generates it from the VM's
+ * NICs and merges `networkData` into it (see `KubeVirtVm` `configureGuestNetwork`).
  */
 export interface CloudInitOptions {
   /**
-   * User data (e.g. a `#cloud-config` document), written to the VM's cloud-init Secret.
+   * User data (e.g. a `#cloud-config` document), written in plain text to the VM's Secret `<vm name>-cloud-init`:
+   * refused unless the app allows plain secrets in Git.
    * @default - none
    */
   readonly userData?: string;
@@ -22,13 +24,21 @@ export interface CloudInitOptions {
    */
   readonly userDataSecretName?: string;
   /**
-   * Network data (network config v1/v2), written to the VM's cloud-init Secret. On an L2-only network this
-   * is how the guest gets its address.
+   * User data kept in a secret store: an `ExternalSecret` named `<vm name>-cloud-init` makes the External Secrets
+   * Operator fill the Secret of that name, which the VM reads.
    * @default - none
+   */
+  readonly userDataFromStore?: ExternalSecretValue;
+  /**
+   * Network data. With generated network data (the default on NoCloud) it must be network config version 2 and
+   * is merged into the generated entries (an `ethernets` entry under a NIC's interface name changes that NIC);
+   * otherwise it is written as it is. Written inline into the VM (KubeVirt takes at most 2048 bytes there).
+   * @default - only the generated network data
    */
   readonly networkData?: string;
   /**
-   * Name of an existing Secret in the VM's namespace whose `networkdata` key holds the network data.
+   * Name of an existing Secret in the VM's namespace whose `networkdata` key holds the whole network data; the
+   * library then generates none.
    * @default - none
    */
   readonly networkDataSecretName?: string;
@@ -43,14 +53,12 @@ export class CloudInit {
     return new CloudInit('noCloud', options);
   }
 
-  /** The ConfigDrive datasource (OpenStack images, cloudbase-init on Windows). */
+  /**
+   * The ConfigDrive datasource (OpenStack images, cloudbase-init on Windows). Its network data is OpenStack's
+   * `network_data.json`, so the library generates none.
+   */
   public static configDrive(options: CloudInitOptions): CloudInit {
     return new CloudInit('configDrive', options);
-  }
-
-  /** The minimal NoCloud volume that SSH key propagation needs when the VM has no cloud-init of its own. @internal */
-  public static _stub(name: string): VirtualMachineSpecTemplateSpecVolumes {
-    return { name, cloudInitNoCloud: { userData: '#cloud-config\n' } };
   }
 
   private constructor(
@@ -60,45 +68,28 @@ export class CloudInit {
     public readonly options: CloudInitOptions) {}
 
   /**
-   * Checks the data; returns what the VM's Secret must hold.
+   * Checks the data.
    * @internal
    */
-  public _secretData(scope: IConstruct): { [key: string]: string } {
+  public _check(scope: IConstruct): void {
     const o = this.options;
-    const pairs = [['userData', 'userDataSecretName'], ['networkData', 'networkDataSecretName']] as const;
-    for (const [inline, ref] of pairs) {
-      check(o[inline] === undefined || o[ref] === undefined, scope, `cloudInit.${ref}`, o[ref], `cannot be combined with ${inline}: give the data or a Secret holding it`);
+    const userSources = (['userData', 'userDataSecretName', 'userDataFromStore'] as const).filter((k) => o[k] !== undefined);
+    check(userSources.length <= 1, scope, `cloudInit.${userSources[1]}`, userSources[1] === 'userDataFromStore' ? '<store>' : o[userSources[1]],
+      `cannot be combined with ${userSources[0]}: give the user data one way`);
+    check(o.networkData === undefined || o.networkDataSecretName === undefined, scope, 'cloudInit.networkDataSecretName', o.networkDataSecretName,
+      'cannot be combined with networkData: give the data or a Secret holding it');
+    for (const inline of ['userData', 'networkData'] as const) {
       if (o[inline] !== undefined) {
         check(typeof o[inline] === 'string' && o[inline]!.length > 0, scope, `cloudInit.${inline}`, o[inline], 'must not be empty');
       }
+    }
+    for (const ref of ['userDataSecretName', 'networkDataSecretName'] as const) {
       if (o[ref] !== undefined) {
         check(isDns1123Subdomain(o[ref]!), scope, `cloudInit.${ref}`, o[ref], 'must be a DNS-1123 subdomain');
       }
     }
-    check([o.userData, o.userDataSecretName, o.networkData, o.networkDataSecretName].some((v) => v !== undefined), scope,
+    check(userSources.length > 0 || o.networkData !== undefined || o.networkDataSecretName !== undefined, scope,
       'cloudInit', {}, 'must have user data or network data (KubeVirt refuses an empty cloud-init volume)');
-    const data: { [key: string]: string } = {};
-    // KubeVirt reads these keys from the referenced Secrets.
-    if (o.userData !== undefined) data.userdata = o.userData;
-    if (o.networkData !== undefined) data.networkdata = o.networkData;
-    return data;
-  }
-
-  /**
-   * The cloud-init volume; `secretName` is the VM's own Secret when it has data for it.
-   * @internal
-   */
-  public _volume(name: string, secretName: string | undefined, ownData: { [key: string]: string }): VirtualMachineSpecTemplateSpecVolumes {
-    const o = this.options;
-    const userSecret = o.userDataSecretName ?? (ownData.userdata !== undefined ? secretName : undefined);
-    const networkSecret = o.networkDataSecretName ?? (ownData.networkdata !== undefined ? secretName : undefined);
-    const source = {
-      secretRef: userSecret !== undefined ? { name: userSecret } : undefined,
-      networkDataSecretRef: networkSecret !== undefined ? { name: networkSecret } : undefined,
-    };
-    return this.datasource === 'noCloud'
-      ? { name, cloudInitNoCloud: source }
-      : { name, cloudInitConfigDrive: source };
   }
 }
 
@@ -107,8 +98,8 @@ export class CloudInit {
  */
 export class SshKeyPropagation {
   /**
-   * Through the VM's cloud-init datasource (NoCloud or ConfigDrive), at first boot. A VM without cloud-init
-   * gets a minimal NoCloud volume for it.
+   * Through the VM's cloud-init datasource (NoCloud or ConfigDrive), at first boot. A VM without user data gets
+   * a minimal `#cloud-config` user data for it.
    */
   public static cloudInit(): SshKeyPropagation {
     return new SshKeyPropagation([]);
@@ -146,7 +137,10 @@ export class SshKeys {
     return new SshKeys(secretName, undefined, options);
   }
 
-  /** These public keys, written to a Secret the VM owns (`<vm name>-ssh-keys`). */
+  /**
+   * These public keys, written to a Secret the VM owns (`<vm name>-ssh-keys`). Public keys are not secret, so they
+   * may stay in Git: this Secret is written whatever the app's plain-secret setting (private keys are refused).
+   */
   public static fromPublicKeys(keys: string[], options: SshKeysOptions = {}): SshKeys {
     return new SshKeys(undefined, keys, options);
   }

@@ -5,3 +5,4 @@ export * from './performance';
 export * from './disks';
 export * from './cloud-init';
 export * from './kubevirt-vm';
+export * from './mac-address';

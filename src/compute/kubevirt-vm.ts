@@ -1,15 +1,20 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { AddressRegistry } from './address-registry';
 import { CloudInit, SshKeys } from './cloud-init';
 import { BoundDisk, effectiveCacheAndIo, renderDisk } from './disk-binding';
 import { VmDisk } from './disks';
+import { GuestConfig } from './guest-config';
 import { VmInstancetype, VmPreference } from './instancetype';
 import { CPU_MEMORY_KNOBS, effectiveKnobs } from './knobs';
+import { MacAddressSource } from './mac-address';
+import { deriveMac, MacRegistry, segmentOf } from './mac-registry';
 import { PodNetwork, VmDns, VmMultusNetwork, VmNetworkOptions, VmPort } from './networking';
 import { multusNic, Nic, podNic, renderNic } from './nics';
 import { DiskCache, DiskIo, EvictionStrategy, InterfaceBinding, IoThreadsPolicy, NicModel, RunStrategy, VmServiceType } from './options';
 import { PerformanceKnobs, PerformanceProfile } from './performance';
+import { registerComputePrerequisites, registerKubeMacPool } from './prerequisites';
 import { templateToJson } from './template-json';
 import { check, checkEnum, fail } from '../core/errors';
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, requireAnnotations, requireDns1123Label, requireLabels } from '../core/names';
@@ -22,7 +27,6 @@ import {
   VirtualMachineSpecTemplateSpecDomainCpu,
   VirtualMachineSpecTemplateSpecDomainResourcesLimits,
   VirtualMachineSpecTemplateSpecDomainResourcesRequests,
-  VirtualMachineSpecTemplateSpecVolumes,
 } from '../imports/kubevirt.io';
 import { INetworkAttachment } from '../network/attachment';
 
@@ -185,15 +189,37 @@ export interface KubeVirtVmProps extends PerformanceKnobs {
    */
   readonly disks?: VmDisk[];
   /**
-   * First-boot configuration.
-   * @default - none
+   * First-boot configuration: user data (from a Secret or a secret store; plain only if the app allows it) and
+   * network data merged into the generated one.
+   * @default - only the generated network data
    */
   readonly cloudInit?: CloudInit;
   /**
-   * SSH public keys for the guest (KubeVirt access credentials).
+   * SSH public keys for the guest (KubeVirt access credentials). Public keys are not secret and may stay in Git.
    * @default - none
    */
   readonly sshKeys?: SshKeys;
+  /**
+   * Where the NICs' MAC addresses come from; a NIC's own `macAddress` wins.
+   * @default MacAddressSource.derived() - stable MACs derived from namespace, VM and NIC name
+   */
+  readonly macAddresses?: MacAddressSource;
+  /**
+   * Configure every NIC on first boot with cloud-init network data (version 2) generated from the NICs: matched
+   * by MAC, DHCP where KubeVirt hands out the address (pod network, Multus networks with IPAM), the pinned
+   * `staticAddresses` where given, brought up without an address otherwise; the VM's `cloudInit` network data is
+   * merged into it. Without it cloud-init's fallback configures only the first NIC. Not possible with KubeMacPool
+   * (no MAC known), with ConfigDrive or with a network data Secret of your own.
+   * @default true where possible
+   */
+  readonly configureGuestNetwork?: boolean;
+  /**
+   * Let the guest take more than one default route. Without it, a VM whose NICs hand the guest several default
+   * routes (the pod network, Multus networks whose IPAM routes 0.0.0.0/0 or ::/0, pinned default routes) is refused;
+   * keep one with `defaultRoute: false` on the others.
+   * @default false
+   */
+  readonly allowMultipleDefaultRoutes?: boolean;
   /**
    * A set of performance knobs; knobs set on the VM itself win over it.
    * @default PerformanceProfile.balanced()
@@ -237,6 +263,23 @@ export class KubeVirtVm extends Construct {
   /** App context key: Multus `globalNamespaces` (a list, or a comma-separated string). */
   public static readonly MULTUS_GLOBAL_NAMESPACES_CONTEXT = 'cdk8s-kubevirt:multusGlobalNamespaces';
 
+  /**
+   * A VM that another controller creates from a template (Cluster API Provider KubeVirt's
+   * KubevirtMachineTemplate): built and checked like any KubeVirtVm, app-wide rules included, but no
+   * VirtualMachine object is written; `_renderSpec()` gives the spec to embed.
+   * @internal
+   */
+  public static _templateOnly(scope: Construct, id: string, props: KubeVirtVmProps): KubeVirtVm {
+    // A template makes many VMs: none may carry a MAC chosen here, and the template's owner writes the cloud-init.
+    const vm = new KubeVirtVm(scope, id, {
+      ...props,
+      macAddresses: props.macAddresses?.kind === 'kubemacpool' ? props.macAddresses : MacAddressSource._perVm(),
+      configureGuestNetwork: false,
+    });
+    vm.node.tryRemoveChild(vm.apiObject.node.id);
+    return vm;
+  }
+
   /** Name of the VirtualMachine. */
   public readonly name: string;
   /** Namespace of the VirtualMachine. */
@@ -262,8 +305,7 @@ export class KubeVirtVm extends Construct {
   private readonly instancetype?: Record<string, string>;
   private readonly preference?: Record<string, string>;
   private readonly services: string[] = [];
-  private readonly cloudInitVolume?: VirtualMachineSpecTemplateSpecVolumes;
-  private readonly accessCredential?: any;
+  private readonly guest: GuestConfig;
   private isolation?: { readonly enabled: boolean; readonly globals: ReadonlySet<string> };
 
   constructor(scope: Construct, id: string, props: KubeVirtVmProps = {}) {
@@ -288,14 +330,31 @@ export class KubeVirtVm extends Construct {
     this.instancetype = props.instancetype?._render(this);
     this.preference = props.preference?._render(this);
     this.checkCompute();
+    registerComputePrerequisites(this, this.performanceKnobs, props.instancetype !== undefined);
     this.checkPod();
     this.dns = props.dns?._render(this);
+    // Cloud-init and SSH keys first: how the guest is configured decides what the NICs may ask for.
+    this.guest = new GuestConfig({
+      scope: this,
+      vmName: this.name,
+      namespace: this.namespace,
+      labels: props.labels,
+      cloudInit: props.cloudInit,
+      sshKeys: props.sshKeys,
+      macAddresses: props.macAddresses,
+      configureGuestNetwork: props.configureGuestNetwork,
+      allowMultipleDefaultRoutes: props.allowMultipleDefaultRoutes,
+      dns: this.dns,
+    });
+    if (this.guest.macAddresses.kind === 'kubemacpool') registerKubeMacPool(this);
+    this.node.addValidation({ validate: () => this.guest.problems(this.nics()) });
 
     // Networks: the pod network is implicit unless the VM says otherwise or a Multus network replaces it.
     this.podNetworkExplicit = props.podNetwork !== undefined;
     const replaced = (props.networks ?? []).some((n) => n.isDefault === true);
     const pod = props.podNetwork ?? (replaced ? PodNetwork.none() : PodNetwork.masquerade());
-    this.pod = podNic(this, pod);
+    const podInterface = podNic(this, pod);
+    this.pod = podInterface ? this.withMac(podInterface) : undefined;
     if (this.pod) this.registerNic(this.pod);
     (props.networks ?? []).forEach((n, i) => this.attach(n, `networks[${i}]`));
 
@@ -303,19 +362,6 @@ export class KubeVirtVm extends Construct {
     if (props.rootDisk) this.attachDisk(props.rootDisk, 'root', 'rootDisk', true);
     (props.disks ?? []).forEach((d) => this.addDisk(d));
 
-    // Cloud-init and SSH keys; their data goes to Secrets of the VM, never inline.
-    if (props.cloudInit) {
-      const data = props.cloudInit._secretData(this);
-      const secretName = Object.keys(data).length > 0 ? this.writeSecret('CloudInitSecret', `${this.name}-cloud-init`, data) : undefined;
-      this.cloudInitVolume = props.cloudInit._volume(CLOUD_INIT_VOLUME, secretName, data);
-    }
-    if (props.sshKeys) {
-      const data = props.sshKeys._secretData(this);
-      const secretName = data ? this.writeSecret('SshKeysSecret', `${this.name}-ssh-keys`, data) : props.sshKeys.secretName!;
-      const viaCloudInit = !props.sshKeys.options.propagation?.viaGuestAgent;
-      if (viaCloudInit && !this.cloudInitVolume) this.cloudInitVolume = CloudInit._stub(CLOUD_INIT_VOLUME);
-      this.accessCredential = props.sshKeys._accessCredential(secretName, props.cloudInit?.datasource ?? 'noCloud');
-    }
   }
 
   /** The Multus networks the VM attaches to, in NIC order (the default network first). */
@@ -520,7 +566,7 @@ export class KubeVirtVm extends Construct {
 
   /** Attaches one Multus network: checks it alone, then against what the VM already has. */
   private attach(entry: VmMultusNetwork, field: string): void {
-    const nic = multusNic(this, entry, field);
+    const nic = this.withMac(multusNic(this, entry, field));
     const net = nic.network!;
     this.checkNamespaceIsolation(net, field);
     if (nic.isDefault) {
@@ -536,18 +582,31 @@ export class KubeVirtVm extends Construct {
         this.nicNames.delete(this.pod.name);
         this.pod = undefined;
       }
-      check(net.providesDefaultRoute || entry.acknowledgeNoRouteOut === true, this, `${field}.network`, `${net.namespace}/${net.name}`,
-        'gives no default route, so a VM on it as its only network reaches nothing beyond its segment; give the network a gateway route (e.g. BridgeNetwork isDefaultGateway or an IPAM default route) or set acknowledgeNoRouteOut');
+      const pinnedRoute = nic.staticRoutes.some((r) => r.isDefault);
+      check(net.providesDefaultRoute || pinnedRoute || entry.acknowledgeNoRouteOut === true, this, `${field}.network`, `${net.namespace}/${net.name}`,
+        'gives no default route, so a VM on it as its only network reaches nothing beyond its segment; give the network a gateway route (e.g. BridgeNetwork isDefaultGateway or an IPAM default route), pin one (staticRoutes) or set acknowledgeNoRouteOut');
       check((this.dns !== undefined && this.dns.dnsPolicy !== 'ClusterFirst') || entry.acknowledgeNoDns === true, this, 'dns', this.dns?.dnsPolicy,
         `must give resolvers the VM can reach: its default network ${net.namespace}/${net.name} replaces the pod network, and cluster DNS is reachable only over the pod network; use VmDns.custom(...) or set acknowledgeNoDns`);
       this.defaultNic = nic;
     }
     this.registerNic(nic);
     this.multus.push(nic);
+    // Identity on the NIC's layer-2 segment: its MAC and pinned addresses, unique there across the app.
+    const segment = segmentOf(this, net);
+    if (nic.mac !== undefined) MacRegistry.of(this).register(this, nic.field, segment, nic.mac);
+    nic.staticAddresses.forEach((a, i) => AddressRegistry.of(this).register(this, `${field}.staticAddresses[${i}]`, segment, a.address));
   }
 
-  /** Rules between one interface and the others: unique names and boot orders, multi-queue models. */
+  /** The NIC with its MAC: its own, else derived, else none (KubeMacPool chooses). */
+  private withMac(nic: Nic): Nic {
+    const mac = nic.options.macAddress
+      ?? (this.guest.macAddresses.kind === 'derived' ? deriveMac(this.namespace, this.name, nic.name) : undefined);
+    return { ...nic, mac };
+  }
+
+  /** Rules between one interface and the others: unique names and boot orders, multi-queue models, guest options. */
   private registerNic(nic: Nic): void {
+    this.guest.checkNic(nic);
     check(!this.nicNames.has(nic.name), this, `${nic.field}.name`, nic.name, 'is used by another interface of the VM; interface names must be unique (give the interface a name)');
     this.nicNames.add(nic.name);
     this.claimBootOrder(nic.options.bootOrder, `${nic.field}.bootOrder`);
@@ -605,19 +664,14 @@ export class KubeVirtVm extends Construct {
     this.disks.push({ bound, bootOrder });
   }
 
-  private writeSecret(id: string, name: string, data: { [key: string]: string }): string {
-    const secret = new k8s.KubeSecret(this, id, {
-      metadata: metadata({ name, namespace: this.namespace, labels: this.props.labels }),
-      type: 'Opaque',
-      stringData: data,
-    });
-    setSyncWave(secret, SyncWaves.ACCESS);
-    return name;
-  }
-
   // ---------------------------------------------------------------------------------------------------
   // Rendering
   // ---------------------------------------------------------------------------------------------------
+
+  /** Every NIC in the guest's order: the pod network, then the Multus networks (the default network first). */
+  private nics(): Nic[] {
+    return [...(this.pod ? [this.pod] : []), ...this.orderedMultus()];
+  }
 
   /** The default network first: the guest's first NIC is the one it routes through. */
   private orderedMultus(): Nic[] {
@@ -628,11 +682,13 @@ export class KubeVirtVm extends Construct {
   public _renderSpec(): Record<string, any> {
     const p = this.props;
     const k = this.performanceKnobs;
-    const nics = [...(this.pod ? [this.pod] : []), ...this.orderedMultus()].map(renderNic);
+    const ordered = this.nics();
+    const nics = ordered.map(renderNic);
     const volumes = this.disks.map((d) => d.bound.volume);
     const disks = this.disks.map((d) => renderDisk(d.bound, k, d.bootOrder));
-    if (this.cloudInitVolume) {
-      volumes.push(this.cloudInitVolume);
+    const cloudInit = this.guest.volume(CLOUD_INIT_VOLUME, ordered);
+    if (cloudInit) {
+      volumes.push(cloudInit);
       disks.push({ name: CLOUD_INIT_VOLUME, disk: { bus: 'virtio' } });
     }
     const own = !p.instancetype;
@@ -679,7 +735,7 @@ export class KubeVirtVm extends Construct {
         },
         networks: nics.length > 0 ? nics.map((n) => n.network) : undefined,
         volumes: volumes.length > 0 ? volumes : undefined,
-        accessCredentials: this.accessCredential ? [this.accessCredential] : undefined,
+        accessCredentials: this.guest.accessCredential ? [this.guest.accessCredential] : undefined,
         nodeSelector: p.nodeSelector,
         serviceAccountName: p.serviceAccountName,
         evictionStrategy: p.evictionStrategy,

@@ -6,6 +6,7 @@ import { parseAddress } from '../core/ip';
 import { isDns1123Subdomain } from '../core/names';
 import { VirtualMachineSpecTemplateSpecDnsConfig } from '../imports/kubevirt.io';
 import { INetworkAttachment } from '../network/attachment';
+import { IpRoute } from '../network/ipam';
 
 /**
  * A port forwarded to the VM (masquerade binding) or exposed by its Service.
@@ -56,8 +57,9 @@ export interface VmInterfaceOptions {
    */
   readonly name?: string;
   /**
-   * MAC address of the guest NIC.
-   * @default - chosen by KubeVirt
+   * MAC address of the guest NIC (six bytes, unicast, not all-zero; not `02:00:00:00:00:00` on masquerade). Unique
+   * on the NIC's layer-2 segment across the app.
+   * @default - from the VM's `macAddresses` source: derived from namespace, VM and NIC name, stable across syntheses
    */
   readonly macAddress?: string;
   /**
@@ -75,6 +77,16 @@ export interface VmInterfaceOptions {
    * @default - not bootable
    */
   readonly bootOrder?: number;
+  /**
+   * Whether the guest takes the default route this NIC's DHCP lease hands it. A guest has one default route unless
+   * the VM allows more (`allowMultipleDefaultRoutes`): with two NICs that each hand one (the pod network and a
+   * Multus network whose IPAM routes 0.0.0.0/0), set false on all but one. False writes `dhcp4-overrides:
+   * {use-routes: false}` into the generated network data, so the guest ignores every route of that lease (netplan
+   * and cloud-init's networkd renderer honour it). Only on NICs configured by DHCP, and only with generated network
+   * data.
+   * @default - the guest takes the default route if the NIC hands one
+   */
+  readonly defaultRoute?: boolean;
 }
 
 /**
@@ -142,6 +154,22 @@ export interface VmNetworkOptions extends VmInterfaceOptions {
    */
   readonly isDefault?: boolean;
   /**
+   * Addresses pinned on the guest NIC, each `address/prefix` (e.g. `10.0.0.5/24`), written into the generated
+   * network data. Only where nothing else hands the NIC an address: an L2-only network (`Ipam.none()`) or an SR-IOV
+   * network; on a network whose IPAM assigns addresses KubeVirt hands the guest the IPAM's address by DHCP, and
+   * whereabouts cannot be asked for a given one. Each address is reserved app-wide on the network's layer-2
+   * segment: another VM pinning it, or an IPAM pool on the same segment that could hand it out (exclude it there),
+   * is an error.
+   * @default - no pinned address
+   */
+  readonly staticAddresses?: string[];
+  /**
+   * Routes of a NIC with `staticAddresses`, each through a gateway inside one of them; a route to `0.0.0.0/0` or
+   * `::/0` is the guest's default route through this NIC (with the VM's custom DNS servers, if any).
+   * @default - only the pinned addresses' own subnets
+   */
+  readonly staticRoutes?: IpRoute[];
+  /**
    * Accept a default network that gives no default route: the VM reaches only its own segment.
    * @default false - a default network without a route out is an error
    */
@@ -182,7 +210,8 @@ export interface VmDnsConfig {
   /** Name servers (1 to 3 IP addresses). */
   readonly nameservers: string[];
   /**
-   * Search domains (at most 6, 256 characters in all).
+   * Search domains (at most 6, 256 characters in all: KubeVirt's admission still applies the old pod limits to
+   * VMs, although pods have allowed 32 domains and 2048 characters since Kubernetes 1.28).
    * @default - none
    */
   readonly searches?: string[];
@@ -224,20 +253,27 @@ export class VmDns {
 
   /**
    * Checks the resolver settings (kubevirt vmi-create-admitter.go validatePodDNSConfig, a copy of the
-   * Kubernetes pod rules) and renders them.
+   * Kubernetes pod rules) and renders them. `field` names the settings in errors (`dns`, or e.g.
+   * `workers[0].dns` where a Gardener worker pool carries them to its node VMs).
    * @internal
    */
-  public _render(scope: IConstruct): { dnsPolicy: string; dnsConfig?: VirtualMachineSpecTemplateSpecDnsConfig } {
+  public _render(scope: IConstruct, field: string = 'dns'): { dnsPolicy: string; dnsConfig?: VirtualMachineSpecTemplateSpecDnsConfig } {
     const c = this.config;
     if (!c) return { dnsPolicy: this.policy };
     const nameservers = c.nameservers ?? [];
-    check(nameservers.length >= 1 && nameservers.length <= 3, scope, 'dns.nameservers', nameservers, 'must list 1 to 3 name servers');
-    nameservers.forEach((ns, i) => check(parseAddress(ns) !== undefined, scope, `dns.nameservers[${i}]`, ns, 'must be an IPv4 or IPv6 address'));
+    check(nameservers.length >= 1 && nameservers.length <= 3, scope, `${field}.nameservers`, nameservers, 'must list 1 to 3 name servers');
+    nameservers.forEach((ns, i) => check(parseAddress(ns) !== undefined, scope, `${field}.nameservers[${i}]`, ns, 'must be an IPv4 or IPv6 address'));
     const searches = c.searches ?? [];
-    check(searches.length <= 6, scope, 'dns.searches', searches, 'must list at most 6 search domains');
-    searches.forEach((s, i) => check(isDns1123Subdomain(s), scope, `dns.searches[${i}]`, s, 'must be a DNS-1123 subdomain'));
-    check(searches.join(' ').length <= 256, scope, 'dns.searches', searches, 'must have at most 256 characters in all (with a space between domains)');
-    (c.options ?? []).forEach((o, i) => check(typeof o.name === 'string' && o.name.length > 0, scope, `dns.options[${i}].name`, o.name, 'must not be empty'));
+    // Pods take 32 search domains and 2048 characters since Kubernetes 1.28, but KubeVirt's VM admission keeps
+    // its own copy of the old limits (kubevirt v1.9.0 vmi-create-admitter.go maxDNSSearchPaths = 6,
+    // maxDNSSearchListChars = 256), and every VM this library writes (directly, through a Gardener worker pool
+    // or a CAPK machine template) passes that admission.
+    check(searches.length <= 6, scope, `${field}.searches`, searches,
+      'must list at most 6 search domains: KubeVirt v1.9 still refuses more on a VM (the pod limit of 32 does not apply to VMs)');
+    searches.forEach((s, i) => check(isDns1123Subdomain(s), scope, `${field}.searches[${i}]`, s, 'must be a DNS-1123 subdomain'));
+    check(searches.join(' ').length <= 256, scope, `${field}.searches`, searches,
+      'must have at most 256 characters in all (with a space between domains): KubeVirt v1.9 still applies the old pod limit to VMs');
+    (c.options ?? []).forEach((o, i) => check(typeof o.name === 'string' && o.name.length > 0, scope, `${field}.options[${i}].name`, o.name, 'must not be empty'));
     return {
       dnsPolicy: this.policy,
       dnsConfig: {

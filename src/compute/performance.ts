@@ -38,8 +38,10 @@ export class CpuModel {
  */
 export interface PerformanceKnobs {
   /**
-   * Pin every vCPU to a dedicated host CPU (`cpu.dedicatedCpuPlacement`). Needs nodes with the CPU manager
-   * (KubeVirt selects `cpumanager=true`), integer CPUs and requests equal to limits.
+   * Pin every vCPU to a dedicated host CPU (`cpu.dedicatedCpuPlacement`). Needs KubeVirt's `CPUManager` feature
+   * gate (Alpha, off by default in v1.9.0: without it virt-handler labels no node and the VM stays Pending), nodes
+   * whose kubelet runs the static CPU manager, integer CPUs and requests equal to limits. Both are recorded as
+   * cluster prerequisites.
    * @default false
    */
   readonly dedicatedCpuPlacement?: boolean;
@@ -73,8 +75,10 @@ export interface PerformanceKnobs {
    */
   readonly realtime?: boolean;
   /**
-   * How IO threads serve the disks.
-   * @default - KubeVirt's default (shared)
+   * How IO threads serve the disks (`domain.ioThreadsPolicy`). Left out, the VM has no IO threads: QEMU serves
+   * disk IO from its main loop, unless a disk asks for `dedicatedIoThread`, and then the other disks share one
+   * thread (KubeVirt v1.9.0 virtwrap/converter/iothreads).
+   * @default - no IO threads
    */
   readonly ioThreadsPolicy?: IoThreadsPolicy;
   /**

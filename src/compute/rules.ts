@@ -15,7 +15,7 @@ const MAC_SEPARATED = /^[0-9A-Fa-f]{2}([:-])[0-9A-Fa-f]{2}(\1[0-9A-Fa-f]{2}){4}$
 const MAC_DOTTED = /^[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}$/;
 
 /** The MAC of the in-pod bridge of masquerade binding (kubevirt pkg/network/link IsReserved). */
-const RESERVED_MAC = '02:00:00:00:00:00';
+export const RESERVED_MAC = '02:00:00:00:00:00';
 
 /**
  * Parses a 6-byte MAC the way Go's net.ParseMAC does (colon, hyphen or dotted form); returns the
@@ -35,6 +35,8 @@ export function checkMac(scope: IConstruct, field: string, value: string, masque
   check(mac !== undefined, scope, field, value, 'must be a MAC address of 6 bytes such as "02:00:5e:00:53:01"');
   // A multicast source address is dropped by every bridge and switch; the guest NIC would be unusable.
   check(parseInt(mac!.slice(0, 2), 16) % 2 === 0, scope, field, value, 'must be a unicast MAC address (the lowest bit of the first byte clear)');
+  // 00:00:00:00:00:00 is no address at all: bridges and switches drop frames from it.
+  check(mac !== '00:00:00:00:00:00', scope, field, value, 'is the all-zero MAC address, which no NIC may use');
   if (masquerade) {
     check(mac !== RESERVED_MAC, scope, field, value, 'is reserved for the in-pod bridge of masquerade binding; choose another MAC address');
   }

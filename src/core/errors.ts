@@ -40,7 +40,8 @@ export function problem(field: string, value: unknown, rule: string): string {
 
 /** Throws the library's error for `scope`. */
 export function fail(scope: IConstruct, field: string, value: unknown, rule: string): never {
-  throw new KubeVirtConfigError(scope.node.path, field, value, rule);
+  // The app itself has the empty path; name it so the message still says where the error is.
+  throw new KubeVirtConfigError(scope.node.path || '<app>', field, value, rule);
 }
 
 /** Throws unless `condition` holds. */

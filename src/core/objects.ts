@@ -27,9 +27,14 @@ export const SyncWaves = {
   NAMESPACE: -25,
   /** NetworkAttachmentDefinitions and network policies. */
   NETWORK: -20,
+  /**
+   * Permissions that golden images already need while they are created or filled (clone and upload grants):
+   * the sync waits for a golden image's health, which waits for the clone or the upload.
+   */
+  IMAGE_ACCESS: -15,
   /** Golden images (DataVolumes, DataSources, import crons) and the Ceph cluster. */
   IMAGE: -10,
-  /** Clone permissions, secrets, service accounts. */
+  /** Secrets, ExternalSecrets, service accounts: what the VMs need. */
   ACCESS: -5,
   /** Virtual machines and their disks. */
   WORKLOAD: 0,

@@ -11,6 +11,8 @@ export interface PlannedRange {
   readonly last: bigint;
   /** The pool key part that is not the range, i.e. network_name ('' when omitted). */
   readonly poolName: string;
+  /** Intervals of [first, last] the pool never hands out (whereabouts `exclude`, gateways included). */
+  readonly excluded?: ReadonlyArray<readonly [bigint, bigint]>;
 }
 
 /** Context of the network that owns an IPAM. */

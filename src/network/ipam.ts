@@ -327,7 +327,7 @@ export class WhereaboutsIpam extends Ipam {
       if (countRemaining(r.first, r.last, excluded) === 0n) {
         fail(scope, `${entries[i].field}.exclude`, exclude, `leaves no address to hand out in ${JSON.stringify(entries[i].spec.range)}`);
       }
-      ranges.push({ block: r.block, first: r.first, last: r.last, poolName });
+      ranges.push({ block: r.block, first: r.first, last: r.last, poolName, excluded });
       const spec = entries[i].spec;
       return {
         range: spec.range,

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { SYNC_WAVE_ANNOTATION, SYNC_WAVES_CONTEXT } from '../core/objects';
+import { PLAIN_SECRETS_CONTEXT } from '../platform/secret-material';
 
 /**
  * How the manifests of an app are laid out in the output directory.
@@ -31,6 +32,13 @@ export interface GitOpsAppProps extends AppProps {
    * @default true
    */
   readonly syncWaves?: boolean;
+  /**
+   * Let constructs write secret material (cloud-init user data) as plain Secrets into the manifests, which go to
+   * Git. Without it they are refused; reference an existing Secret or pull the data from a secret store
+   * (`ExternalSecretValue`) instead. SSH public keys are not secret and are always written.
+   * @default false
+   */
+  readonly allowPlainSecrets?: boolean;
 }
 
 /**
@@ -39,6 +47,9 @@ export interface GitOpsAppProps extends AppProps {
  * resource, and the app is validated once however many charts it has, so synthesis stays linear.
  */
 export class GitOpsApp extends App {
+  /** App context key (any App): `true` lets constructs write plain secret material; see `allowPlainSecrets`. */
+  public static readonly PLAIN_SECRETS_CONTEXT = PLAIN_SECRETS_CONTEXT;
+
   /** The layout of the written manifests. */
   public readonly layout: ManifestLayout;
 
@@ -46,6 +57,7 @@ export class GitOpsApp extends App {
     super(props);
     this.layout = props.layout ?? ManifestLayout.FILE_PER_CHART;
     this.node.setContext(SYNC_WAVES_CONTEXT, props.syncWaves ?? true);
+    if (props.allowPlainSecrets !== undefined) this.node.setContext(GitOpsApp.PLAIN_SECRETS_CONTEXT, props.allowPlainSecrets);
   }
 
   /**

@@ -72,8 +72,8 @@ export interface GoldenImageCatalogStackProps {
 }
 
 /**
- * The talk's storage story as a catalog: golden images imported once into pre-allocated DataVolumes
- * (immediate binding, never garbage-collected), images that arrive by CDI upload for highly isolated
+ * The talk's storage story as a catalog: golden images imported once, ahead of time (the talk's "pre-allocated
+ * DataVolumes", bound immediately), images that arrive by CDI upload for highly isolated
  * clusters, and clones of them, with the permissions cross-namespace clones and uploads need.
  */
 export class GoldenImageCatalogStack extends Chart {
@@ -89,12 +89,12 @@ export class GoldenImageCatalogStack extends Chart {
     names.forEach((name, i) => check(names.indexOf(name) === i, this, 'images', name, 'is listed twice; image names are unique in a catalog'));
     for (const spec of props.images ?? []) {
       this.images[spec.name] = new GoldenImage(this, spec.name, {
-        name: spec.name, source: spec.source, size: spec.size, storageClass: props.storageClass, preallocation: true,
+        name: spec.name, source: spec.source, size: spec.size, storageClass: props.storageClass,
       });
     }
     for (const spec of props.uploadImages ?? []) {
       const image = new GoldenImage(this, spec.name, {
-        name: spec.name, source: ImageSource.upload(), size: spec.size, storageClass: props.storageClass, preallocation: true,
+        name: spec.name, source: ImageSource.upload(), size: spec.size, storageClass: props.storageClass,
       });
       (props.uploaders ?? []).forEach((u) => image.grantUpload(u));
       this.images[spec.name] = image;

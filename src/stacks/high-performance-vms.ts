@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { SshKeys } from '../compute/cloud-init';
 import { VmDisk } from '../compute/disks';
 import { KubeVirtVm } from '../compute/kubevirt-vm';
 import { PerformanceProfile } from '../compute/performance';
@@ -125,7 +126,10 @@ export interface HighPerformanceVmStackProps {
   /** Whereabouts range of the VMs' own network. */
   readonly vmRange: string;
   /**
-   * Gateway of the VMs' network (a router on the VLAN).
+   * Gateway of the VMs' network (a router on the VLAN), written into the network's IPAM as its default route. The
+   * stack's VMs keep one default route, the pod network's (cluster DNS, Services and egress through masquerade):
+   * their NIC on this network is configured with `defaultRoute: false`, so their guests reach the VLAN's own subnet
+   * directly and ignore the gateway. Other VMs on the network may take it.
    * @default - none: the network reaches only its own segment
    */
   readonly vmGateway?: string;
@@ -140,12 +144,25 @@ export interface HighPerformanceVmStackProps {
    * @default PerformanceProfile.dedicatedCpu()
    */
   readonly profile?: PerformanceProfile;
+  /**
+   * Thick-provision the VMs' root disks (CDI `preallocation`): predictable write latency and native IO with
+   * `PerformanceProfile.lowLatency()`, at the cost of every disk taking its full size and, on Ceph RBD, losing
+   * copy-on-write from the golden image.
+   * @default false
+   */
+  readonly preallocateDisks?: boolean;
+  /**
+   * SSH public keys of every VM, put into the guests by cloud-init (public keys may stay in Git).
+   * @default - none
+   */
+  readonly sshKeys?: SshKeys;
 }
 
 /**
  * The talk's first use case in a few lines: VMs and Ceph attach to the same storage network (VM disk
  * traffic skips the pod overlay), VMs also get a VLAN of their own, and their root disks are cloned from
- * one pre-allocated golden image, with dedicated CPUs by default.
+ * one golden image imported ahead of time, with dedicated CPUs by default. Every VM gets stable MACs and
+ * cloud-init network data for its three NICs, with one default route (the pod network's).
  */
 export class HighPerformanceVmStack extends Chart {
   /** The storage network shared with Ceph. */
@@ -181,7 +198,6 @@ export class HighPerformanceVmStack extends Chart {
       source: props.image.source,
       size: props.image.size,
       storageClass: props.storageClass,
-      preallocation: true,
     });
     const profile = props.profile ?? PerformanceProfile.dedicatedCpu();
     this.vms = props.vms.map((spec) => new KubeVirtVm(this, spec.name, {
@@ -191,10 +207,12 @@ export class HighPerformanceVmStack extends Chart {
       memory: spec.memory ?? '4Gi',
       performance: profile,
       networks: [
-        { network: this.vmNetwork, name: 'vm' },
+        // One default route per guest: the pod network's; the VM network's gateway route is left to others.
+        { network: this.vmNetwork, name: 'vm', defaultRoute: props.vmGateway !== undefined ? false : undefined },
         { network: this.storageNetwork, name: 'storage' },
       ],
-      rootDisk: VmDisk.fromGoldenImage(this.image, { size: spec.diskSize, preallocation: true }),
+      rootDisk: VmDisk.fromGoldenImage(this.image, { size: spec.diskSize, preallocation: props.preallocateDisks || undefined }),
+      sshKeys: props.sshKeys,
     }));
   }
 }

@@ -1,6 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { StackImage, StackStorage, StackVm } from './high-performance-vms';
+import { SshKeys } from '../compute/cloud-init';
 import { VmDisk } from '../compute/disks';
 import { KubeVirtVm } from '../compute/kubevirt-vm';
 import { check } from '../core/errors';
@@ -39,6 +40,11 @@ export interface StackTenant {
    * @default - none
    */
   readonly admins?: Grantee[];
+  /**
+   * SSH public keys of the tenant's VMs, put into the guests by cloud-init (public keys may stay in Git).
+   * @default - none
+   */
+  readonly sshKeys?: SshKeys;
 }
 
 /**
@@ -84,7 +90,6 @@ export class MultiTenantVmStack extends Chart {
       source: props.image.source,
       size: props.image.size,
       storageClass: props.storageClass,
-      preallocation: true,
     });
     this.tenants = props.tenants.map((t) => {
       const tenant = new IsolatedTenant(this, t.name, {
@@ -107,6 +112,7 @@ export class MultiTenantVmStack extends Chart {
           memory: vm.memory ?? '4Gi',
           networks: [{ network: this.storageNetwork, name: 'storage' }],
           rootDisk: VmDisk.fromGoldenImage(this.image, { size: vm.diskSize }),
+          sshKeys: t.sshKeys,
         }));
       }
       return tenant;

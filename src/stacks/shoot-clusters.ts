@@ -1,5 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { VmDns } from '../compute/networking';
 import { check } from '../core/errors';
 import { INetworkAttachment } from '../network/attachment';
 import { Ipam } from '../network/ipam';
@@ -19,10 +20,17 @@ export interface StackShoot {
   readonly gateway: string;
   /** Worker pools of the shoot. */
   readonly workers: ShootWorkerProps[];
+  /**
+   * DNS servers of the node network, given to every worker pool that sets no `dns` of its own: the nodes'
+   * default network is the shoot's tenant network, where the hosting cluster's DNS is unreachable.
+   * @default - none: every worker pool must set `dns`
+   */
+  readonly dnsServers?: string[];
 }
 
 /**
- * Gardener shoot clusters on KubeVirt.
+ * Gardener shoot clusters on KubeVirt (see `KubeVirtShoot`: the provider is archived; `KubernetesClustersStack`
+ * writes the same clusters for Cluster API Provider KubeVirt too).
  */
 export interface ShootClustersStackProps extends ChartProps {
   /** The garden project namespace, e.g. `garden-dev`. */
@@ -38,8 +46,17 @@ export interface ShootClustersStackProps extends ChartProps {
   readonly region: string;
   /** The KubeVirt CloudProfile. */
   readonly cloudProfileName: string;
-  /** SecretBinding with the hosting cluster's kubeconfig. */
-  readonly secretBindingName: string;
+  /**
+   * CredentialsBinding with the hosting cluster's kubeconfig.
+   * @default - none: `secretBindingName` must be given
+   */
+  readonly credentialsBindingName?: string;
+  /**
+   * SecretBinding with the hosting cluster's kubeconfig. Deprecated: Gardener refuses it for Kubernetes 1.34 and later.
+   * @default - none: `credentialsBindingName` must be given
+   * @deprecated use `credentialsBindingName`
+   */
+  readonly secretBindingName?: string;
   /** Kubernetes version of the shoots. */
   readonly kubernetesVersion: string;
   /** The shoots. */
@@ -58,12 +75,14 @@ export class ShootClustersStack extends Chart {
   constructor(scope: Construct, id: string, props: ShootClustersStackProps) {
     super(scope, id, props);
     check(props.shoots.length > 0, this, 'shoots', props.shoots, 'must list at least one shoot');
+    const deprecated = props as { secretBindingName?: string };
     this.shoots = props.shoots.map((s) => new KubeVirtShoot(this, s.name, {
       name: s.name,
       namespace: props.projectNamespace,
       region: props.region,
       cloudProfileName: props.cloudProfileName,
-      secretBindingName: props.secretBindingName,
+      credentialsBindingName: props.credentialsBindingName,
+      ...(deprecated.secretBindingName !== undefined ? { secretBindingName: deprecated.secretBindingName } : {}),
       kubernetesVersion: props.kubernetesVersion,
       sharedNetworks: props.sharedNetworks,
       tenantNetworks: [{
@@ -75,7 +94,7 @@ export class ShootClustersStack extends Chart {
           ipam: Ipam.whereabouts({ range: s.range, gateway: s.gateway, routes: [{ destination: '0.0.0.0/0', gateway: s.gateway }] }),
         },
       }],
-      workers: s.workers,
+      workers: s.workers.map((w) => ({ ...w, dns: w.dns ?? (s.dnsServers ? VmDns.custom({ nameservers: s.dnsServers }) : undefined) })),
     }));
   }
 }

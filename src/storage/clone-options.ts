@@ -26,8 +26,11 @@ export interface CloneOptions {
    */
   readonly volumeMode?: VolumeMode;
   /**
-   * Allocate the whole volume up front (predictable write latency; pairs with disk `io: native`).
-   * @default - CDI's cluster-wide setting
+   * Thick-provision the clone (CDI `preallocation`): predictable write latency, and the precondition for disk
+   * `io: native`. It costs what clones save: CDI writes the whole size of every clone ("filled in full", CDI
+   * doc/preallocation.md), so each VM's disk takes its full size on thin storage, and on Ceph RBD a preallocated
+   * clone is no longer copy-on-write from its golden image. An explicit opt-in.
+   * @default - not preallocated (CDI's cluster-wide `preallocation` setting, off unless the admin turns it on)
    */
   readonly preallocation?: boolean;
   /**

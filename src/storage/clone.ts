@@ -8,6 +8,7 @@ import { IConstruct } from 'constructs';
 import { CloneOptions } from './clone-options';
 import { CloneSource, CloneSourceKind } from './clone-source';
 import { Grantee } from './grantee';
+import { requireCloneStrategy } from './prerequisites';
 import { ensureCloneGrant } from './rbac';
 import {
   checkAccessModes, checkDataVolumeSpec, checkEnum, checkSize, checkStorageApi, checkStorageClass, checkVolumeMode, renderStorage,
@@ -163,6 +164,10 @@ export function renderClone(scope: IConstruct, request: CloneRequest): RenderedC
       }
     } else if (verdict.impossible.length > 0) {
       annotations[CLONE_STRATEGY_FALLBACK_ANNOTATION] = `${strategy} will not be used: ${verdict.impossible.join('; ')}`;
+    }
+    // What the expected strategy needs from the storage, unless it is known not to happen (a snapshot source is restored).
+    if (verdict.impossible.length === 0 && source.kind !== CloneSourceKind.SNAPSHOT) {
+      requireCloneStrategy(scope, strategy, storageClass, profile?.snapshotClass, f('strategy'));
     }
   }
 

@@ -1,6 +1,5 @@
 import { ApiObject, Names } from 'cdk8s';
 import { Construct } from 'constructs';
-import { DELETE_AFTER_COMPLETION_ANNOTATION } from './annotations';
 import { renderClone } from './clone';
 import { CloneOptions } from './clone-options';
 import { CloneSource } from './clone-source';
@@ -33,11 +32,6 @@ export interface ClonedDiskProps extends CloneOptions {
    * @default - none; a cross-namespace source is an error
    */
   readonly creator?: Grantee;
-  /**
-   * Let CDI garbage-collect the completed DataVolume (CDI v1.50-v1.57); GitOps tools would re-create it.
-   * @default false - annotated `cdi.kubevirt.io/storage.deleteAfterCompletion: "false"`
-   */
-  readonly allowGarbageCollection?: boolean;
   /**
    * Labels on the DataVolume.
    * @default - none
@@ -82,7 +76,6 @@ export class ClonedDisk extends Construct {
     // KubeVirt's subject for a VM's dataVolumeTemplates only.
     const rendered = renderClone(this, { name: this.name, namespace: this.namespace, source: props.source, options: props, creator: props.creator });
     const annotations: Record<string, string> = { ...rendered.annotations };
-    if (!props.allowGarbageCollection) annotations[DELETE_AFTER_COMPLETION_ANNOTATION] = 'false';
     const keys = Object.keys(annotations).sort();
     this.apiObject = new ApiObject(this, 'Resource', {
       ...DataVolume.GVK,

@@ -1,7 +1,7 @@
 import { ApiObject, Lazy, Names } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DELETE_AFTER_COMPLETION_ANNOTATION, IMMEDIATE_BINDING_ANNOTATION } from './annotations';
+import { IMMEDIATE_BINDING_ANNOTATION } from './annotations';
 import { renderClone } from './clone';
 import { CloneSource } from './clone-source';
 import { cronProblem } from './cron';
@@ -74,21 +74,19 @@ export interface GoldenImageProps {
    */
   readonly storageApi?: StorageApi;
   /**
-   * Allocate the whole volume up front.
-   * @default - CDI's cluster-wide setting
+   * Allocate the whole volume up front when importing (CDI `preallocation`). "Pre-allocated" in the talk means
+   * imported once, ahead of time, which every golden image is; this option is thick provisioning on top: CDI
+   * writes the whole size, which costs the full size on thin storage and time at import.
+   * @default - not preallocated (CDI's cluster-wide `preallocation` setting, off unless the admin turns it on)
    */
   readonly preallocation?: boolean;
   /**
    * Annotate `cdi.kubevirt.io/storage.bind.immediate.requested`, so the import does not wait for a consumer on
-   * WaitForFirstConsumer storage (a golden image never gets one).
+   * WaitForFirstConsumer storage (a golden image never gets one). With `refresh` CDI does this itself, and false
+   * is refused.
    * @default true
    */
   readonly immediateBinding?: boolean;
-  /**
-   * Let CDI garbage-collect the completed DataVolume (CDI v1.50-v1.57); GitOps tools would re-create it.
-   * @default false - annotated `cdi.kubevirt.io/storage.deleteAfterCompletion: "false"`
-   */
-  readonly allowGarbageCollection?: boolean;
   /**
    * Write a DataSource, the stable name consumers clone from. Always there with `refresh` (the
    * DataImportCron manages it).
@@ -136,12 +134,12 @@ export interface UploadCommandOptions {
 }
 
 /**
- * A golden image: downloaded (or uploaded) once into a pre-allocated DataVolume, then cloned per VM instead of
- * downloading the image into every VM's disk. A DataSource gives consumers a stable name; with `refresh`, a
- * DataImportCron keeps the image up to date.
+ * A golden image: downloaded (or uploaded) once, ahead of time, into a DataVolume (the talk's "pre-allocated
+ * DataVolume"), then cloned per VM instead of downloading the image into every VM's disk. A DataSource gives
+ * consumers a stable name; with `refresh`, a DataImportCron keeps the image up to date.
  *
- * Written objects: a DataVolume (annotated for immediate binding and against garbage collection), a
- * DataSource, or, with `refresh`, a DataImportCron that manages the DataSource.
+ * Written objects: a DataVolume (annotated for immediate binding), a DataSource, or, with `refresh`, a
+ * DataImportCron that manages the DataSource.
  *
  * @example
  * const fedora = new GoldenImage(chart, 'fedora', {
@@ -257,12 +255,13 @@ export class GoldenImage extends Construct {
 
     const immediate = props.immediateBinding ?? true;
     if (refresh) {
-      this.dataImportCron = this.writeImportCron(refresh, spec, immediate);
+      check(props.immediateBinding !== false, this, 'immediateBinding', false,
+        'cannot be false with refresh: CDI binds every import of a DataImportCron immediately, whatever the cron says');
+      this.dataImportCron = this.writeImportCron(refresh, spec);
       return;
     }
     const annotations: Record<string, string> = { ...cloneAnnotations };
     if (immediate) annotations[IMMEDIATE_BINDING_ANNOTATION] = 'true';
-    if (!props.allowGarbageCollection) annotations[DELETE_AFTER_COMPLETION_ANNOTATION] = 'false';
     // Plain JSON spec (shared with renderClone); the typed binding gives apiVersion and kind.
     this.dataVolume = new ApiObject(this, 'DataVolume', {
       ...DataVolume.GVK,
@@ -294,10 +293,16 @@ export class GoldenImage extends Construct {
   }
 
   /**
-   * Lets `grantee` upload the image: a Role in the image's namespace with `create` on `uploadtokenrequests`
-   * (API group `upload.cdi.kubevirt.io`), plus `get` on this one DataVolume and its PVC, which
-   * `virtctl image-upload --no-create` reads to find the target and wait for it; and a RoleBinding to
-   * every uploader. Only for `ImageSource.upload()`.
+   * Lets `grantee` upload the image with `virtctl image-upload dv NAME --no-create` (see `uploadCommand`): a Role
+   * in the image's namespace and a RoleBinding to every uploader, written before the image (sync wave
+   * `IMAGE_ACCESS`), since the image's DataVolume stays unhealthy until the upload. The Role allows exactly what
+   * virtctl (KubeVirt v1.9.0 pkg/virtctl/imageupload) asks for with `--no-create`: `create` on
+   * `uploadtokenrequests` (`upload.cdi.kubevirt.io`); `get` on this one DataVolume; `get` on
+   * persistentvolumeclaims, without a name, because with CDI's volume populators (v1.66 on CSI storage) the
+   * bytes land on a `prime-<uid>` PVC whose name is known only once the target PVC exists; and `list` on
+   * events, which virtctl reads while it waits. Reading the upload proxy URL from the CDIConfig is granted to
+   * every authenticated user by CDI itself (ClusterRole `cdi.kubevirt.io:config-reader`). Only for
+   * `ImageSource.upload()`.
    */
   public grantUpload(grantee: Grantee): ApiObject {
     check(this.sourceKind === ImageSourceKind.UPLOAD, this, 'grantUpload', this.sourceKind, 'only applies to a golden image from ImageSource.upload()');
@@ -310,10 +315,12 @@ export class GoldenImage extends Construct {
         rules: [
           { apiGroups: ['upload.cdi.kubevirt.io'], resources: ['uploadtokenrequests'], verbs: ['create'] },
           { apiGroups: ['cdi.kubevirt.io'], resources: ['datavolumes'], resourceNames: [this.name], verbs: ['get'] },
-          { apiGroups: [''], resources: ['persistentvolumeclaims'], resourceNames: [this.name], verbs: ['get'] },
+          // The target PVC by name and, with populators, its prime-<uid> PVC: RBAC cannot name a prefix.
+          { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get'] },
+          { apiGroups: [''], resources: ['events'], verbs: ['list'] },
         ],
       });
-      setSyncWave(this.uploadRole, SyncWaves.ACCESS);
+      setSyncWave(this.uploadRole, SyncWaves.IMAGE_ACCESS);
       const binding = new k8s.KubeRoleBinding(this, 'UploadRoleBinding', {
         metadata: metadata({ namespace: this.namespace, labels: this.labels }),
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: this.uploadRole.name },
@@ -321,29 +328,33 @@ export class GoldenImage extends Construct {
           produce: () => [...this.uploaders.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g._subject()),
         }),
       });
-      setSyncWave(binding, SyncWaves.ACCESS);
+      setSyncWave(binding, SyncWaves.IMAGE_ACCESS);
     }
     return this.uploadRole;
   }
 
   /**
    * The command that pushes the image file at `imagePath` into this golden image (for clusters that cannot
-   * download): `virtctl image-upload dv NAME --namespace NS --no-create --image-path=PATH`. virtctl asks for
-   * an upload token and POSTs the file to the CDI upload proxy; the uploader needs `grantUpload()`.
+   * download): `virtctl image-upload dv 'NAME' --namespace='NS' --no-create --image-path='PATH'`, every value in
+   * single quotes so that the command is safe to paste into a POSIX shell whatever the path holds. virtctl asks
+   * for an upload token and POSTs the file to the CDI upload proxy; the uploader needs `grantUpload()`.
    */
   public uploadCommand(imagePath: string, options: UploadCommandOptions = {}): string {
     check(this.sourceKind === ImageSourceKind.UPLOAD, this, 'uploadCommand', this.sourceKind, 'only applies to a golden image from ImageSource.upload()');
     check(typeof imagePath === 'string' && imagePath !== '', this, 'imagePath', imagePath, 'must be the path of the image file');
-    const words = ['virtctl', 'image-upload', 'dv', this.name, `--namespace=${this.namespace}`, '--no-create', `--image-path=${imagePath}`];
+    // eslint-disable-next-line no-control-regex
+    check(!/[\u0000-\u001f\u007f]/.test(imagePath), this, 'imagePath', imagePath, 'must not contain control characters (a newline would end the command)');
+    const words = ['virtctl', 'image-upload', 'dv', shellQuote(this.name), `--namespace=${shellQuote(this.namespace)}`, '--no-create',
+      `--image-path=${shellQuote(imagePath)}`];
     if (options.uploadProxyUrl !== undefined) {
-      check(/^https?:\/\/\S+$/.test(options.uploadProxyUrl), this, 'uploadProxyUrl', options.uploadProxyUrl, 'must be an http:// or https:// URL');
-      words.push(`--uploadproxy-url=${options.uploadProxyUrl}`);
+      check(/^https?:\/\/[^\s'"`$\\]+$/.test(options.uploadProxyUrl), this, 'uploadProxyUrl', options.uploadProxyUrl, 'must be an http:// or https:// URL');
+      words.push(`--uploadproxy-url=${shellQuote(options.uploadProxyUrl)}`);
     }
     if (options.insecure) words.push('--insecure');
-    return words.map(shellQuote).join(' ');
+    return words.join(' ');
   }
 
-  private writeImportCron(refresh: ImageRefreshOptions, template: Record<string, any>, immediate: boolean): ApiObject {
+  private writeImportCron(refresh: ImageRefreshOptions, template: Record<string, any>): ApiObject {
     requireDns1123Label(this, 'name', this.name); // CDI labels the imports with the cron's name
     const problem = cronProblem(refresh.schedule);
     if (problem) fail(this, 'refresh.schedule', refresh.schedule, `must be a cron schedule: ${problem}`);
@@ -362,8 +373,9 @@ export class GoldenImage extends Construct {
     spec.template = { spec: template };
     const cron = new ApiObject(this, 'DataImportCron', {
       ...DataImportCron.GVK,
-      // CDI passes the immediate-binding annotation on to the DataVolumes the cron creates.
-      metadata: metadata({ name: this.name, namespace: this.namespace, labels: this.labels, annotations: immediate ? { [IMMEDIATE_BINDING_ANNOTATION]: 'true' } : undefined }),
+      // No immediate-binding annotation: CDI puts it on every DataVolume a cron creates itself, and passes no
+      // annotation of the cron's on but the pod-retain one (v1.66.0 dataimportcron-controller.go newSourceDataVolume).
+      metadata: metadata({ name: this.name, namespace: this.namespace, labels: this.labels }),
       spec,
     });
     setSyncWave(cron, SyncWaves.IMAGE);
@@ -376,6 +388,7 @@ function sorted(m: Record<string, string>): Record<string, string> | undefined {
   return keys.length === 0 ? undefined : Object.fromEntries(keys.map((k) => [k, m[k]]));
 }
 
+/** One shell word in single quotes; a single quote inside becomes '\'' (close, escaped quote, reopen). */
 function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_\-./:=@%+,]+$/.test(word) ? word : `'${word.replace(/'/g, '\'\\\'\'')}'`;
+  return `'${word.replace(/'/g, '\'\\\'\'')}'`;
 }

@@ -45,7 +45,8 @@ export interface HttpSourceOptions {
    */
   readonly checksum?: string;
   /**
-   * Extra HTTP headers, each `Name: value`.
+   * Extra HTTP headers, each `Name: value`, written into the DataVolume as they are: never credentials (they
+   * would land in Git); headers that carry credentials go in `secretExtraHeaders`.
    * @default - none
    */
   readonly extraHeaders?: string[];
@@ -192,8 +193,13 @@ export class ImageSource {
         if (o.certConfigMap !== undefined) out.certConfigMap = requireDns1123Subdomain(scope, `${field}.certConfigMap`, o.certConfigMap);
         if (o.checksum !== undefined) out.checksum = checkChecksum(scope, `${field}.checksum`, o.checksum);
         if (o.extraHeaders !== undefined) {
-          o.extraHeaders.forEach((h, i) => check(typeof h === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+:[^\r\n]*$/.test(h), scope, `${field}.extraHeaders[${i}]`, h,
-            'must be an HTTP header "Name: value"'));
+          o.extraHeaders.forEach((h, i) => {
+            check(typeof h === 'string' && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+:[^\r\n]*$/.test(h), scope, `${field}.extraHeaders[${i}]`, h,
+              'must be an HTTP header "Name: value"');
+            const name = h.slice(0, h.indexOf(':'));
+            check(!CREDENTIAL_HEADER.test(name), scope, `${field}.extraHeaders[${i}]`, `${name}: <redacted>`,
+              'carries credentials, which would be written to Git in the DataVolume; put the header in a Secret and name it in secretExtraHeaders');
+          });
           out.extraHeaders = [...o.extraHeaders];
         }
         if (o.secretExtraHeaders !== undefined) {
@@ -261,6 +267,47 @@ function checkUrl(scope: IConstruct, field: string, url: string | undefined, sch
   if (!schemes.includes(scheme)) {
     const hint = HINTS[scheme] ? `; ${HINTS[scheme]}` : '';
     fail(scope, field, url, `has the unknown scheme ${JSON.stringify(scheme)}: ${what} takes ${schemes.map((x) => `${x}://`).join(' or ')}${hint}`);
+  }
+  checkNoCredentials(scope, field, m[1], m[2]);
+}
+
+/** Header names that carry credentials (authorization schemes, tokens, keys, cookies, signatures). */
+const CREDENTIAL_HEADER = /auth|token|secret|passw|cookie|credential|signature|api-?key|session/i;
+
+/**
+ * Query parameters that carry credentials: pre-signed S3 (X-Amz-*), GCS (X-Goog-*) and Azure SAS (`sig`) URLs,
+ * and the usual token and password names.
+ */
+const CREDENTIAL_PARAMETER = /^(x-amz-(signature|credential|security-token)|x-goog-(signature|credential)|sig|signature|token|access_token|auth|apikey|api_key|password|passwd|pwd|secret|client_secret)$/i;
+
+/**
+ * Credentials never go into an image URL: the DataVolume is written to Git. CDI reads them from the Secret named
+ * in `secretRef` (and headers from `secretExtraHeaders`).
+ */
+function checkNoCredentials(scope: IConstruct, field: string, scheme: string, rest: string): void {
+  const authority = rest.split(/[/?#]/, 1)[0];
+  const at = authority.lastIndexOf('@');
+  // `docker://busybox@sha256:<hex>` is a digest, not a user.
+  if (at >= 0 && !/^[a-z0-9]+:[0-9a-f]{32,}$/.test(authority.slice(at + 1))) {
+    fail(scope, field, `${scheme}://<redacted>@${rest.slice(at + 1)}`,
+      'carries credentials before the host, which would be written to Git in the DataVolume; put them in a Secret and name it in secretRef');
+  }
+  const query = rest.includes('?') ? rest.slice(rest.indexOf('?') + 1).split('#')[0] : '';
+  for (const pair of query.split('&')) {
+    const name = decodeURIComponentSafe(pair.split('=')[0]);
+    if (CREDENTIAL_PARAMETER.test(name)) {
+      fail(scope, field, `${scheme}://${rest.split('?')[0]}?${name}=<redacted>`,
+        `carries a credential in the query parameter ${JSON.stringify(name)}, which would be written to Git in the DataVolume; `
+        + 'give the credential through secretRef or secretExtraHeaders instead of a signed URL');
+    }
+  }
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
 

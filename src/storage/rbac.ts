@@ -7,6 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Grantee } from './grantee';
 import { fail } from '../core/errors';
 import { chartOf, metadata, setSyncWave, SyncWaves } from '../core/objects';
+import { ClusterComponent, ClusterPrerequisites, PrerequisiteKind } from '../platform/prerequisites';
 
 /**
  * CDI's ClusterRole with exactly one rule: `create` on `datavolumes/source` in `cdi.kubevirt.io`, the
@@ -29,7 +30,19 @@ function requireChart(scope: IConstruct, field: string): Chart {
  */
 export function ensureCloneGrant(scope: IConstruct, sourceNamespace: string, grantee: Grantee, field: string): ApiObject {
   const chart = requireChart(scope, field);
-  const grants = (chart.node.tryFindChild(GRANTS_ID) as Construct | undefined) ?? new Construct(chart, GRANTS_ID);
+  let grants = chart.node.tryFindChild(GRANTS_ID) as Construct | undefined;
+  if (!grants) {
+    grants = new Construct(chart, GRANTS_ID);
+    // The ClusterRole ships with CDI from v1.66.0 (pkg/operator/resources/cluster/rbac.go); older CDI refuses the clone.
+    ClusterPrerequisites.of(grants).require(grants, {
+      kind: PrerequisiteKind.VERSION,
+      component: ClusterComponent.CDI,
+      requirement: 'v1.66.0',
+      reason: `the ${CLONE_SOURCER_CLUSTER_ROLE} ClusterRole that clone RoleBindings name`,
+      field: 'roleRef.name',
+      value: CLONE_SOURCER_CLUSTER_ROLE,
+    });
+  }
   // Construct ids may not contain '/'; user names may.
   const id = `${sourceNamespace} ${grantee._key}`.replace(/%/g, '%25').replace(/\//g, '%2F');
   const existing = grants.node.tryFindChild(id) as ApiObject | undefined;
@@ -47,6 +60,7 @@ export function ensureCloneGrant(scope: IConstruct, sourceNamespace: string, gra
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: CLONE_SOURCER_CLUSTER_ROLE },
     subjects: [grantee._subject()],
   });
-  setSyncWave(binding, SyncWaves.ACCESS);
+  // Before the golden images too: an image cloned from another namespace's PVC needs it to be created at all.
+  setSyncWave(binding, SyncWaves.IMAGE_ACCESS);
   return binding;
 }

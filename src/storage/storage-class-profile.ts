@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { StoragePlan } from './plan';
+import { requireCloneStrategy, requireSnapshotApi } from './prerequisites';
 import { checkAccessModes, checkEnum, checkStorageClass, checkVolumeMode } from './spec';
 import { AccessMode, CloneStrategy, SnapshotDeletionPolicy, StorageApi, VolumeBindingMode, VolumeMode } from './types';
 import { check } from '../core/errors';
@@ -149,7 +150,11 @@ export class StorageClassProfile extends Construct {
 
     const snapshotClass = props.snapshotClass;
     if (snapshotClass?.name !== undefined) requireDns1123Subdomain(this, 'snapshotClass.name', snapshotClass.name);
-    if (snapshotClass?._definition) this.volumeSnapshotClass = this.writeSnapshotClass(plan, snapshotClass);
+    if (snapshotClass?._definition) {
+      this.volumeSnapshotClass = this.writeSnapshotClass(plan, snapshotClass);
+      requireSnapshotApi(this);
+    }
+    if (props.cloneStrategy !== undefined) requireCloneStrategy(this, props.cloneStrategy, this.storageClass, snapshotClass, 'cloneStrategy');
 
     const spec: Record<string, any> = {};
     if (accessModes !== undefined) {

@@ -1,2 +1,3 @@
 export * from './isolated-tenant';
 export * from './kubevirt-shoot';
+export * from './capk-cluster';

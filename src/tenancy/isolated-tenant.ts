@@ -222,8 +222,9 @@ export class IsolatedTenant extends Construct {
       this.checkAttachable(`${id}.networks[${i}]`, n.network);
       check(n.isDefault !== true, this, `${id}.networks[${i}].isDefault`, true, `is the tenant's default network ${this.defaultNetwork.reference}; other networks cannot replace it`);
     });
+    // With the pod network the guest keeps its default route (and cluster DNS): one default route per guest.
     const own: VmMultusNetwork = openPodNetwork
-      ? { network: this.defaultNetwork }
+      ? { network: this.defaultNetwork, defaultRoute: this.defaultNetwork.providesDefaultRoute ? false : undefined }
       : { network: this.defaultNetwork, name: 'default', isDefault: true };
     const dns = vm.dns ?? (this.dnsServers.length > 0 && !openPodNetwork
       ? VmDns.custom({ nameservers: this.dnsServers, searches: this.dnsSearches.length > 0 ? this.dnsSearches : undefined })

@@ -1,8 +1,8 @@
 import { Chart, Duration } from 'cdk8s';
 import {
-  AttachmentKind, BridgeNetwork, CloudInit, DiskBus, DiskCache, DiskIo, EvictionStrategy, HugepageSize, InterfaceBinding, Ipam, IoThreadsPolicy,
-  KubeVirtVm, KubeVirtVmProps, NetworkAttachmentReference, NicModel, PerformanceProfile, PodNetwork, RunStrategy, SshKeyPropagation,
-  SshKeys, VmDisk, VmDns, VmInstancetype, VmPort,
+  AttachmentKind, BridgeNetwork, CloudInit, ClusterProfile, DiskBus, DiskCache, DiskIo, EvictionStrategy, ExternalSecretValue, HugepageSize,
+  InterfaceBinding, Ipam, IoThreadsPolicy, KubeVirtVm, KubeVirtVmProps, MacAddressSource, MacvlanNetwork, NetworkAttachmentReference, NicModel,
+  PerformanceProfile, PodNetwork, RunStrategy, SecretStoreReference, SshKeyPropagation, SshKeys, VmDisk, VmDns, VmInstancetype, VmPort,
 } from '../../src';
 import { describeBadInputs } from '../util/expect-error';
 
@@ -440,5 +440,260 @@ describeBadInputs('compute, VM template and performance (domain rules section 7)
     name: 'grace period of a fraction of a second',
     build: (c) => vm(c, { terminationGracePeriod: Duration.millis(1500) }),
     error: '[test/vm] terminationGracePeriod: "1.5s" must be a whole number of seconds',
+  },
+]);
+
+// Stable identity, first-boot configuration and secrets (issue 12). Sources: kubevirt v1.9.0 pkg/network/dhcp and
+// pkg/network/setup/netpod (what the guest gets by DHCP), vmi-create-admitter.go (inline data limits).
+const storageNet = (c: Chart) => new BridgeNetwork(c, 'st', { name: 'storage', namespace: 'my-ns', bridge: 'br1', vlan: 100, ipam: Ipam.whereabouts({ range: '192.168.100.0/24' }) });
+const lanNet = (c: Chart) => new BridgeNetwork(c, 'lan', { name: 'lan', namespace: 'my-ns', bridge: 'br1', vlan: 1300 });
+const vault = SecretStoreReference.clusterSecretStore('vault');
+
+describeBadInputs('compute, guest identity and first boot: bad inputs fail synthesis with their message', [
+  // MAC addresses
+  {
+    name: 'the all-zero MAC',
+    build: (c) => vm(c).addNetwork(routed(c), { macAddress: '00:00:00:00:00:00' }),
+    error: '[test/vm] networks[0].macAddress: "00:00:00:00:00:00" is the all-zero MAC address, which no NIC may use',
+  },
+  {
+    name: 'two VMs with one MAC on one segment (both named)',
+    build: (c) => {
+      const net = storageNet(c);
+      vm(c, { networks: [{ network: net, macAddress: '0a:00:00:00:00:01' }] });
+      new KubeVirtVm(c, 'other', { name: 'other', namespace: 'my-ns', memory: '1Gi', networks: [{ network: net, macAddress: '0A-00-00-00-00-01' }] });
+    },
+    error: '[test/other] networks[0].macAddress: "0a:00:00:00:00:01" is also the MAC of test/vm networks[0] on the segment of my-ns/storage (br1, VLAN 100): MAC addresses must be unique on a layer-2 segment; set macAddress on one of the NICs',
+  },
+  {
+    name: 'a MAC source that is not a MacAddressSource (from JavaScript or Python)',
+    build: (c) => vm(c, { macAddresses: 'kubemacpool' as unknown as MacAddressSource }),
+    error: '[test/vm] macAddresses: "kubemacpool" must be a MacAddressSource (MacAddressSource.derived() or kubeMacPool())',
+  },
+  // Bindings that cannot work
+  {
+    name: 'bridge binding on a macvlan network',
+    build: (c) => vm(c).addNetwork(new MacvlanNetwork(c, 'mv', { name: 'mv', namespace: 'my-ns', master: 'eth1' })),
+    error: '[test/vm] networks[0].network: "my-ns/mv" is a macvlan network, which KubeVirt\'s bridge binding does not work with',
+  },
+  // Default routes
+  {
+    name: 'two NICs that each hand the guest a default route',
+    build: (c) => vm(c).addNetwork(routed(c), { name: 'vm' }),
+    error: '[test/vm] defaultRoute: ["default","vm"] are NICs that each hand the guest a default route (podNetwork, networks[0]), and a guest with several default routes sends replies out of the wrong NIC; set defaultRoute: false on all but one of them',
+  },
+  {
+    name: 'defaultRoute: false on a NIC with pinned addresses',
+    build: (c) => vm(c).addNetwork(lanNet(c), { staticAddresses: ['10.130.0.5/24'], defaultRoute: false }),
+    error: '[test/vm] networks[0].defaultRoute: false only applies to a NIC that gets its address by DHCP',
+  },
+  {
+    name: 'defaultRoute: true on a NIC that hands none',
+    build: (c) => vm(c).addNetwork(storageNet(c), { defaultRoute: true }),
+    error: '[test/vm] networks[0].defaultRoute: true cannot be true: the NIC hands the guest no default route',
+  },
+  {
+    name: 'defaultRoute without generated network data',
+    build: (c) => vm(c, { configureGuestNetwork: false }).addNetwork(routed(c), { defaultRoute: false }),
+    error: '[test/vm] networks[0].defaultRoute: false needs the generated network data, which this VM does not get: configureGuestNetwork is false',
+  },
+  // Pinned addresses
+  {
+    name: 'an address pinned on a whereabouts network',
+    build: (c) => vm(c).addNetwork(storageNet(c), { staticAddresses: ['192.168.100.10/24'] }),
+    error: '[test/vm] networks[0].staticAddresses: ["192.168.100.10/24"] cannot be pinned on my-ns/storage: its IPAM assigns the NIC an address',
+  },
+  {
+    name: 'an empty list of pinned addresses',
+    build: (c) => vm(c).addNetwork(lanNet(c), { staticAddresses: [] }),
+    error: '[test/vm] networks[0].staticAddresses: [] must list at least one address such as "10.0.0.5/24"',
+  },
+  {
+    name: 'a pinned address without prefix length',
+    build: (c) => vm(c).addNetwork(lanNet(c), { staticAddresses: ['10.130.0.5'] }),
+    error: '[test/vm] networks[0].staticAddresses[0]: "10.130.0.5" must be an address with its prefix length, such as "10.0.0.5/24" or "fd00::5/64"',
+  },
+  {
+    name: 'a pinned broadcast address',
+    build: (c) => vm(c).addNetwork(lanNet(c), { staticAddresses: ['10.130.0.255/24'] }),
+    error: '[test/vm] networks[0].staticAddresses[0]: "10.130.0.255/24" must be a host address, not the network or broadcast address of its subnet',
+  },
+  {
+    name: 'pinned addresses without generated network data (KubeMacPool)',
+    build: (c) => vm(c, { macAddresses: MacAddressSource.kubeMacPool() }).addNetwork(lanNet(c), { staticAddresses: ['10.130.0.5/24'] }),
+    error: '[test/vm] networks[0].staticAddresses: ["10.130.0.5/24"] needs the generated network data, which this VM does not get: KubeMacPool chooses the MACs',
+  },
+  {
+    name: 'static routes without pinned addresses',
+    build: (c) => vm(c).addNetwork(lanNet(c), { staticRoutes: [{ destination: '0.0.0.0/0', gateway: '10.130.0.1' }] }),
+    error: '[test/vm] networks[0].staticRoutes: ["0.0.0.0/0"] only apply with staticAddresses',
+  },
+  {
+    name: 'a static route to a destination that is not a CIDR',
+    build: (c) => vm(c).addNetwork(lanNet(c), { staticAddresses: ['10.130.0.5/24'], staticRoutes: [{ destination: 'default', gateway: '10.130.0.1' }] }),
+    error: '[test/vm] networks[0].staticRoutes[0].destination: "default" must be a CIDR such as "10.0.0.0/24" or "fd00::/64"',
+  },
+  {
+    name: 'a static route to a CIDR with a prefix too long',
+    build: (c) => vm(c).addNetwork(lanNet(c), { staticAddresses: ['10.130.0.5/24'], staticRoutes: [{ destination: '10.0.0.0/33', gateway: '10.130.0.1' }] }),
+    error: '[test/vm] networks[0].staticRoutes[0].destination: "10.0.0.0/33" must have a prefix length from 0 to 32',
+  },
+  {
+    name: 'a static route to a CIDR with host bits set',
+    build: (c) => vm(c).addNetwork(lanNet(c), { staticAddresses: ['10.130.0.5/24'], staticRoutes: [{ destination: '10.20.0.1/16', gateway: '10.130.0.1' }] }),
+    error: '[test/vm] networks[0].staticRoutes[0].destination: "10.20.0.1/16" has host bits set; did you mean "10.20.0.0/16"?',
+  },
+  {
+    name: 'a static route through a gateway off the pinned subnets',
+    build: (c) => vm(c).addNetwork(lanNet(c), { staticAddresses: ['10.130.0.5/24'], staticRoutes: [{ destination: '0.0.0.0/0', gateway: '10.1.0.1' }] }),
+    error: '[test/vm] networks[0].staticRoutes[0].gateway: "10.1.0.1" must be an address of the destination\'s family inside the subnet of one of the staticAddresses',
+  },
+  {
+    name: 'two VMs pinning one address on one segment',
+    build: (c) => {
+      const lan = lanNet(c);
+      vm(c).addNetwork(lan, { staticAddresses: ['10.130.0.5/24'] });
+      new KubeVirtVm(c, 'other', { name: 'other', namespace: 'my-ns', memory: '1Gi', networks: [{ network: lan, staticAddresses: ['10.130.0.5/24'] }] });
+    },
+    error: '[test/other] networks[0].staticAddresses[0]: "10.130.0.5" is also pinned by test/vm networks[0].staticAddresses[0] on the segment of my-ns/lan (br1, VLAN 1300): an address belongs to one NIC of a segment',
+  },
+  {
+    name: 'an address pinned inside the whereabouts pool of a network on the same segment',
+    build: (c) => {
+      const pool = new BridgeNetwork(c, 'pool', { name: 'pool', namespace: 'my-ns', bridge: 'br1', vlan: 1300, ipam: Ipam.whereabouts({ range: '10.130.0.0/24' }) });
+      const l2only = new BridgeNetwork(c, 'l2only', { name: 'l2only', namespace: 'my-ns', shareSegmentWith: pool, ipam: Ipam.none() });
+      vm(c).addNetwork(l2only, { staticAddresses: ['10.130.0.5/24'] });
+    },
+    error: '[test/vm] networks[0].staticAddresses[0]: "10.130.0.5" lies in the address pool 10.130.0.0/24 of test/pool on the segment of my-ns/l2only (br1, VLAN 1300), which could hand it to another attachment; exclude it from that pool (exclude: ["10.130.0.5/32"]) or pin an address outside it',
+  },
+  // Cloud-init
+  {
+    name: 'plain user data in an app that does not allow plain secrets',
+    build: (c) => vm(c, { cloudInit: CloudInit.noCloud({ userData: '#cloud-config\npassword: hunter2\n' }) }),
+    error: '[test/vm] cloudInit.userData: "<redacted>" would be written to Git in plain text, in Secret my-ns/vm-cloud-init; reference an existing Secret (userDataSecretName) or pull the data from a secret store (userDataFromStore), or opt in with GitOpsApp allowPlainSecrets',
+  },
+  {
+    name: 'user data from a Secret and from a store',
+    build: (c) => vm(c, { cloudInit: CloudInit.noCloud({ userDataSecretName: 'ud', userDataFromStore: ExternalSecretValue.fromStore(vault, 'k') }) }),
+    error: '[test/vm] cloudInit.userDataFromStore: "<store>" cannot be combined with userDataSecretName: give the user data one way',
+  },
+  {
+    name: 'network data inline and from a Secret',
+    build: (c) => vm(c, { cloudInit: CloudInit.noCloud({ networkData: 'version: 2\n', networkDataSecretName: 'net' }) }),
+    error: '[test/vm] cloudInit.networkDataSecretName: "net" cannot be combined with networkData: give the data or a Secret holding it',
+  },
+  {
+    name: 'cloud-init that is not a CloudInit (from JavaScript or Python)',
+    build: (c) => vm(c, { cloudInit: { userDataSecretName: 'ud' } as unknown as CloudInit }),
+    error: '[test/vm] cloudInit: {"userDataSecretName":"ud"} must be a CloudInit (CloudInit.noCloud() or configDrive())',
+  },
+  {
+    name: 'network data that is not YAML',
+    build: (c) => vm(c, { cloudInit: CloudInit.noCloud({ networkData: 'version: 2\nethernets: [unclosed' }) }),
+    error: /\[test\/vm\] cloudInit\.networkData: "<network data>" must be YAML: /,
+  },
+  {
+    name: 'network data that is a list',
+    build: (c) => vm(c, { cloudInit: CloudInit.noCloud({ networkData: '- version: 2\n' }) }),
+    error: '[test/vm] cloudInit.networkData: "<network data>" must be a YAML mapping (cloud-init network config)',
+  },
+  {
+    name: 'network data of version 1 (cannot be merged)',
+    build: (c) => vm(c, { cloudInit: CloudInit.noCloud({ networkData: 'version: 1\nconfig: []\n' }) }),
+    error: '[test/vm] cloudInit.networkData: "<network data>" must be network config version 2 to be merged with the generated NIC configuration (found version 1)',
+  },
+  {
+    name: 'network data whose ethernets are a list',
+    build: (c) => vm(c, { cloudInit: CloudInit.noCloud({ networkData: 'version: 2\nethernets: [eth0]\n' }) }),
+    error: '[test/vm] cloudInit.networkData: "<network data>" must have ethernets as a mapping of NIC entries',
+  },
+  {
+    name: 'network data that configures a generated NIC under another key',
+    build: (c) => vm(c, {
+      podNetwork: PodNetwork.masquerade({ macAddress: '0a:00:00:00:00:09' }),
+      cloudInit: CloudInit.noCloud({ networkData: 'version: 2\nethernets:\n  eth0:\n    match: { macaddress: "0A:00:00:00:00:09" }\n' }),
+    }),
+    error: '[test/vm] cloudInit.networkData: "<network data>" configures the NIC default (MAC 0A:00:00:00:00:09) under the key "eth0"; use the key "default" to change the generated entry',
+  },
+  {
+    name: 'inline network data over KubeVirt\'s 2048 bytes (not merged)',
+    build: (c) => vm(c, { configureGuestNetwork: false, cloudInit: CloudInit.noCloud({ networkData: `version: 1\n# ${'x'.repeat(2100)}\n` }) }),
+    error: '[test/vm] cloudInit.networkData: "2114 bytes" must be at most 2048 bytes inline (KubeVirt\'s limit); put it in a Secret and name it in networkDataSecretName',
+  },
+  {
+    name: 'merged network data over KubeVirt\'s 2048 bytes',
+    build: (c) => vm(c, { cloudInit: CloudInit.noCloud({ networkData: `version: 2\nethernets:\n  extra:\n    match: { name: "x${'x'.repeat(2100)}" }\n` }) }),
+    error: /\[test\/vm\] cloudInit\.networkData: "\d+ bytes" must be at most 2048 bytes inline \(KubeVirt's limit\) with the generated NIC entries; set configureGuestNetwork: false/,
+  },
+  {
+    name: 'generated network data asked for with KubeMacPool',
+    build: (c) => vm(c, { macAddresses: MacAddressSource.kubeMacPool(), configureGuestNetwork: true }),
+    error: '[test/vm] configureGuestNetwork: true cannot be done: KubeMacPool chooses the MACs, so no NIC can be matched',
+  },
+  {
+    name: 'generated network data asked for with ConfigDrive',
+    build: (c) => vm(c, { cloudInit: CloudInit.configDrive({ userDataSecretName: 'ud' }), configureGuestNetwork: true }),
+    error: '[test/vm] configureGuestNetwork: true cannot be done: ConfigDrive reads OpenStack network_data.json, not network config v2',
+  },
+  {
+    name: 'generated network data asked for next to a network data Secret',
+    build: (c) => vm(c, { cloudInit: CloudInit.noCloud({ networkDataSecretName: 'net' }), configureGuestNetwork: true }),
+    error: '[test/vm] configureGuestNetwork: true cannot be done: the network data comes whole from the Secret net',
+  },
+  // User data from a secret store
+  {
+    name: 'a store value that is not an ExternalSecretValue',
+    build: (c) => vm(c, { cloudInit: CloudInit.noCloud({ userDataFromStore: { remoteKey: 'k' } as unknown as ExternalSecretValue }) }),
+    error: '[test/vm] cloudInit.userDataFromStore: {"remoteKey":"k"} must be an ExternalSecretValue (ExternalSecretValue.fromStore())',
+  },
+  {
+    name: 'a store that is not a SecretStoreReference',
+    build: (c) => vm(c, { cloudInit: CloudInit.noCloud({ userDataFromStore: ExternalSecretValue.fromStore({ kind: 'Vault', name: 'v' } as unknown as SecretStoreReference, 'k') }) }),
+    error: '[test/vm] cloudInit.userDataFromStore.store: {"kind":"Vault","name":"v"} must be a SecretStoreReference',
+  },
+  {
+    name: 'a store name that is not a DNS name',
+    build: (c) => vm(c, { cloudInit: CloudInit.noCloud({ userDataFromStore: ExternalSecretValue.fromStore(SecretStoreReference.secretStore('My Vault'), 'k') }) }),
+    error: '[test/vm] cloudInit.userDataFromStore.store.name: "My Vault" must be a DNS-1123 subdomain (the name of the store)',
+  },
+  {
+    name: 'an empty remote key',
+    build: (c) => vm(c, { cloudInit: CloudInit.noCloud({ userDataFromStore: ExternalSecretValue.fromStore(vault, ' ') }) }),
+    error: '[test/vm] cloudInit.userDataFromStore.remoteKey: " " must be the non-empty key of the value in the store, without control characters',
+  },
+  {
+    name: 'an empty property of the remote secret',
+    build: (c) => vm(c, { cloudInit: CloudInit.noCloud({ userDataFromStore: ExternalSecretValue.fromStore(vault, 'k', { property: '' }) }) }),
+    error: '[test/vm] cloudInit.userDataFromStore.property: "" must name a property of the remote secret (or be left out for the whole value)',
+  },
+  {
+    name: 'a refresh interval in fractions of a second',
+    build: (c) => vm(c, { cloudInit: CloudInit.noCloud({ userDataFromStore: ExternalSecretValue.fromStore(vault, 'k', { refreshInterval: Duration.millis(1500) }) }) }),
+    error: '[test/vm] cloudInit.userDataFromStore.refreshInterval: "1.5s" must be a whole number of seconds',
+  },
+  // Cluster prerequisites of the VM
+  {
+    name: 'a dedicated-CPU VM in an app whose declared cluster lacks CPUManager',
+    build: (c, app) => {
+      ClusterProfile.declare(app, { kubevirtVersion: 'v1.9.0', kubevirtFeatureGates: ['Snapshot'] });
+      vm(c, { performance: PerformanceProfile.dedicatedCpu() });
+    },
+    error: '[test/vm] dedicatedCpuPlacement: true needs the KubeVirt feature gate "CPUManager" (dedicated CPU placement), which the declared cluster does not enable',
+  },
+  {
+    name: 'the supplementalPool IO threads policy on a declared KubeVirt older than v1.5.0',
+    build: (c, app) => {
+      ClusterProfile.declare(app, { kubevirtVersion: 'v1.4.2' });
+      vm(c, { ioThreadsPolicy: IoThreadsPolicy.SUPPLEMENTAL_POOL, ioThreadsSupplementalPoolThreadCount: 2 });
+    },
+    error: '[test/vm] ioThreadsPolicy: "supplementalPool" needs KubeVirt v1.5.0 or later (the supplementalPool IO threads policy); the declared cluster has v1.4.2',
+  },
+  {
+    name: 'guest NUMA on a declared KubeVirt where NUMA is still a gate, without it',
+    build: (c, app) => {
+      ClusterProfile.declare(app, { kubevirtVersion: 'v1.4.0', kubevirtFeatureGates: ['CPUManager'] });
+      vm(c, { performance: PerformanceProfile.lowLatency() });
+    },
+    error: '[test/vm] numaGuestMappingPassthrough: true needs the KubeVirt feature gate "NUMA"',
   },
 ]);

@@ -45,8 +45,9 @@ describe('KubeVirtVm: a root disk cloned from a golden image', () => {
         preallocation: true,
       },
     }]);
-    expect(vm.spec.template.spec.volumes).toStrictEqual([{ name: 'root', dataVolume: { name: 'my-vm-root' } }]);
-    expect(vm.spec.template.spec.domain.devices.disks).toStrictEqual([{ name: 'root', disk: { bus: 'virtio' }, bootOrder: 1 }]);
+    // (the generated cloud-init network data comes last)
+    expect(vm.spec.template.spec.volumes[0]).toStrictEqual({ name: 'root', dataVolume: { name: 'my-vm-root' } });
+    expect(vm.spec.template.spec.domain.devices.disks[0]).toStrictEqual({ name: 'root', disk: { bus: 'virtio' }, bootOrder: 1 });
     // and KubeVirt authorizes the clone for the VM's service account (default in my-ns) in the source namespace
     const bindings = find(objects, 'RoleBinding');
     expect(bindings).toHaveLength(1);
@@ -114,7 +115,7 @@ describe('KubeVirtVm: a root disk cloned from a golden image', () => {
     new KubeVirtVm(vms, 'vm', { name: 'vm', memory: '1Gi', disks: [VmDisk.fromClonedDisk(disk, { preallocated: true, cache: DiskCache.NONE, io: DiskIo.NATIVE })] });
     const vm = find(synthObjects(app), 'VirtualMachine')[0];
     expect(vm.spec.dataVolumeTemplates).toBeUndefined();
-    expect(vm.spec.template.spec.volumes).toStrictEqual([{ name: 'disk1', dataVolume: { name: 'data' } }]);
+    expect(vm.spec.template.spec.volumes[0]).toStrictEqual({ name: 'disk1', dataVolume: { name: 'data' } });
   });
 });
 

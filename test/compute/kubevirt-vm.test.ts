@@ -1,6 +1,6 @@
 import { App, Chart, Duration } from 'cdk8s';
 import {
-  AttachmentKind, BridgeNetwork, CloudInit, CpuModel, DiskBus, DiskCache, DiskIo, EvictionStrategy, HugepageSize, InterfaceBinding,
+  AttachmentKind, BridgeNetwork, CloudInit, CpuModel, GitOpsApp, DiskBus, DiskCache, DiskIo, EvictionStrategy, HugepageSize, InterfaceBinding,
   Ipam, IoThreadsPolicy, KubeVirtVm, NetworkAttachmentReference, NicModel, PerformanceProfile, PodNetwork, RunStrategy,
   SshKeyPropagation, SshKeys, VmDisk, VmDns, VmInstancetype, VmPort, VmPreference, VmServiceType,
 } from '../../src';
@@ -38,16 +38,16 @@ describe('KubeVirtVm: the talk', () => {
     const bridge = talkBridge(chart);
     const vm = new KubeVirtVm(chart, 'my-vm', { name: 'my-vm', namespace: 'my-ns', memory: '2Gi' });
 
-    // WHEN the VM joins the bridge network as other-net
-    vm.addNetwork(bridge, { name: 'other-net' });
+    // WHEN the VM joins the bridge network as other-net (the pod network keeps the guest's one default route)
+    vm.addNetwork(bridge, { name: 'other-net', defaultRoute: false });
     const objects = synthObjects(app);
     const manifest = vmOf(objects, 'my-vm');
 
-    // THEN interfaces and networks are the talk's, pair for pair
+    // THEN interfaces and networks are the talk's, pair for pair, each NIC with its stable MAC
     expect(manifest.metadata).toMatchObject({ name: 'my-vm', namespace: 'my-ns' });
     expect(tspec(manifest).domain.devices.interfaces).toStrictEqual([
-      { name: 'default', masquerade: {} },
-      { name: 'other-net', bridge: {} },
+      { name: 'default', masquerade: {}, macAddress: expect.stringMatching(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/) },
+      { name: 'other-net', bridge: {}, macAddress: expect.stringMatching(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/) },
     ]);
     expect(tspec(manifest).networks).toStrictEqual([
       { name: 'default', pod: {} },
@@ -63,12 +63,12 @@ describe('KubeVirtVm: the talk', () => {
   test('the same VM from props alone', () => {
     const { app, chart } = setup();
     const bridge = talkBridge(chart);
-    new KubeVirtVm(chart, 'my-vm', { name: 'my-vm', namespace: 'my-ns', memory: '2Gi', networks: [{ network: bridge, name: 'other-net' }] });
+    new KubeVirtVm(chart, 'my-vm', { name: 'my-vm', namespace: 'my-ns', memory: '2Gi', networks: [{ network: bridge, name: 'other-net', defaultRoute: false }] });
     const fromProps = vmOf(synthObjects(app));
 
     const second = setup();
     const bridge2 = talkBridge(second.chart);
-    new KubeVirtVm(second.chart, 'my-vm', { name: 'my-vm', namespace: 'my-ns', memory: '2Gi' }).addNetwork(bridge2, { name: 'other-net' });
+    new KubeVirtVm(second.chart, 'my-vm', { name: 'my-vm', namespace: 'my-ns', memory: '2Gi' }).addNetwork(bridge2, { name: 'other-net', defaultRoute: false });
     expect(fromProps).toStrictEqual(vmOf(synthObjects(second.app)));
   });
 });
@@ -81,7 +81,7 @@ describe('KubeVirtVm: one snapshot per network kind', () => {
     ['pod network, bridge binding (opt-in)', (c) => new KubeVirtVm(c, 'vm', { name: 'vm', memory: '1Gi', podNetwork: PodNetwork.bridge() })],
     ['Multus bridge network next to the pod network', (c) => {
       const vm = new KubeVirtVm(c, 'vm', { name: 'vm', namespace: 'my-ns', memory: '1Gi' });
-      vm.addNetwork(talkBridge(c), { name: 'lan', model: NicModel.E1000E, pciAddress: '0000:81:01.0', macAddress: '02:00:5e:00:53:01' });
+      vm.addNetwork(talkBridge(c), { name: 'lan', model: NicModel.E1000E, pciAddress: '0000:81:01.0', macAddress: '02:00:5e:00:53:01', defaultRoute: false });
       return vm;
     }],
     ['SR-IOV network', (c) => {
@@ -116,7 +116,7 @@ describe('KubeVirtVm: one snapshot per network kind', () => {
   test('an SR-IOV network gets SR-IOV binding without being asked', () => {
     const { app, chart } = setup();
     new KubeVirtVm(chart, 'vm', { namespace: 'my-ns', memory: '1Gi', networks: [{ network: SRIOV }] });
-    expect(tspec(vmOf(synthObjects(app))).domain.devices.interfaces[1]).toStrictEqual({ name: 'sriov-net', sriov: {} });
+    expect(tspec(vmOf(synthObjects(app))).domain.devices.interfaces[1]).toStrictEqual({ name: 'sriov-net', sriov: {}, macAddress: expect.any(String) });
   });
 
   test('full isolation: the Multus network is the default, no pod interface is attached behind the VM\'s back, DNS is the given one', () => {
@@ -133,7 +133,7 @@ describe('KubeVirtVm: one snapshot per network kind', () => {
     const spec = tspec(vmOf(synthObjects(app)));
     // THEN Multus replaces the pod network with the bridge...
     expect(spec.networks).toStrictEqual([{ name: 'tenant', multus: { networkName: 'my-ns/my-bridge', default: true } }]);
-    expect(spec.domain.devices.interfaces).toStrictEqual([{ name: 'tenant', bridge: {} }]);
+    expect(spec.domain.devices.interfaces).toStrictEqual([{ name: 'tenant', bridge: {}, macAddress: expect.any(String) }]);
     // ...KubeVirt must not add a pod interface of its own...
     expect(spec.domain.devices.autoattachPodInterface).toBe(false);
     // ...and the guest resolves through the tenant's resolver, since cluster DNS is out of reach
@@ -357,8 +357,9 @@ describe('KubeVirtVm: disks, cloud-init and SSH keys', () => {
     const manifest = vmOf(synthObjects(app));
     const spec = tspec(manifest);
     // THEN each disk has its volume, the VM owns the blank disk through dataVolumeTemplates
-    expect(spec.domain.devices.disks.map((d: any) => d.name)).toStrictEqual(['root', 'data', 'disk2', 'disk3']);
-    expect(spec.volumes).toStrictEqual([
+    // (the cloud-init disk of the generated network data comes last)
+    expect(spec.domain.devices.disks.map((d: any) => d.name)).toStrictEqual(['root', 'data', 'disk2', 'disk3', 'cloudinit']);
+    expect(spec.volumes.slice(0, 4)).toStrictEqual([
       { name: 'root', containerDisk: { image: 'quay.io/containerdisks/fedora:40' } },
       { name: 'data', dataVolume: { name: 'vm-data' } },
       { name: 'disk2', persistentVolumeClaim: { claimName: 'shared-iso' } },
@@ -373,21 +374,25 @@ describe('KubeVirtVm: disks, cloud-init and SSH keys', () => {
     expect(manifest).toMatchSnapshot();
   });
 
-  test('user data goes to a Secret of the VM, never inline; network data too', () => {
-    const { app, chart } = setup();
+  test('plain user data goes to a Secret of the VM, never inline, and only when the app allows plain secrets in Git', () => {
+    // GIVEN an app that opts in to plain secrets
+    const app = new App();
+    app.node.setContext(GitOpsApp.PLAIN_SECRETS_CONTEXT, true);
+    const chart = new Chart(app, 'test');
     new KubeVirtVm(chart, 'vm', {
       name: 'vm',
       namespace: 'my-ns',
       memory: '1Gi',
-      cloudInit: CloudInit.noCloud({ userData: '#cloud-config\nchpasswd: { list: "root:secret" }\n', networkData: 'version: 2\n' }),
+      cloudInit: CloudInit.noCloud({ userData: '#cloud-config\nchpasswd: { list: "root:secret" }\n' }),
     });
     const objects = synthObjects(app);
     const spec = tspec(vmOf(objects));
-    expect(spec.volumes).toStrictEqual([{ name: 'cloudinit', cloudInitNoCloud: { secretRef: { name: 'vm-cloud-init' }, networkDataSecretRef: { name: 'vm-cloud-init' } } }]);
+    // THEN the VM references the Secret; the network data (not secret) is inline, generated from the NIC
+    expect(spec.volumes).toStrictEqual([{ name: 'cloudinit', cloudInitNoCloud: { secretRef: { name: 'vm-cloud-init' }, networkData: expect.stringContaining('version: 2') } }]);
     expect(JSON.stringify(vmOf(objects))).not.toContain('secret"');
     const [secret] = find(objects, 'Secret');
     expect(secret.metadata).toMatchObject({ name: 'vm-cloud-init', namespace: 'my-ns', annotations: { 'argocd.argoproj.io/sync-wave': '-5' } });
-    expect(secret.stringData).toStrictEqual({ userdata: '#cloud-config\nchpasswd: { list: "root:secret" }\n', networkdata: 'version: 2\n' });
+    expect(secret.stringData).toStrictEqual({ userdata: '#cloud-config\nchpasswd: { list: "root:secret" }\n' });
   });
 
   test('ConfigDrive with Secrets that exist elsewhere writes no Secret', () => {
@@ -406,19 +411,20 @@ describe('KubeVirtVm: disks, cloud-init and SSH keys', () => {
     const objects = synthObjects(app);
     const spec = tspec(vmOf(objects));
     expect(spec.accessCredentials).toStrictEqual([{ sshPublicKey: { source: { secret: { secretName: 'vm-ssh-keys' } }, propagationMethod: { noCloud: {} } } }]);
-    expect(spec.volumes).toStrictEqual([{ name: 'cloudinit', cloudInitNoCloud: { userData: '#cloud-config\n' } }]);
+    expect(spec.volumes).toStrictEqual([{ name: 'cloudinit', cloudInitNoCloud: { userData: '#cloud-config\n', networkData: expect.stringContaining('version: 2') } }]);
     expect(find(objects, 'Secret')[0].stringData).toStrictEqual({ key1: KEY });
   });
 
   test('SSH keys follow a ConfigDrive, or go through the guest agent', () => {
     const { app, chart } = setup();
-    new KubeVirtVm(chart, 'a', { name: 'a', memory: '1Gi', cloudInit: CloudInit.configDrive({ userData: '#cloud-config\n' }), sshKeys: SshKeys.fromSecret('keys') });
+    new KubeVirtVm(chart, 'a', { name: 'a', memory: '1Gi', cloudInit: CloudInit.configDrive({ userDataSecretName: 'unattend' }), sshKeys: SshKeys.fromSecret('keys') });
     new KubeVirtVm(chart, 'b', { name: 'b', memory: '1Gi', sshKeys: SshKeys.fromSecret('keys', { propagation: SshKeyPropagation.qemuGuestAgent(['fedora']) }) });
     const objects = synthObjects(app);
     expect(tspec(vmOf(objects, 'a')).accessCredentials[0].sshPublicKey.propagationMethod).toStrictEqual({ configDrive: {} });
     const b = tspec(vmOf(objects, 'b'));
     expect(b.accessCredentials[0].sshPublicKey).toStrictEqual({ source: { secret: { secretName: 'keys' } }, propagationMethod: { qemuGuestAgent: { users: ['fedora'] } } });
-    expect(b.volumes).toBeUndefined();
+    // no user data stub for the guest agent; the generated network data is the only cloud-init content
+    expect(b.volumes).toStrictEqual([{ name: 'cloudinit', cloudInitNoCloud: { networkData: expect.stringContaining('version: 2') } }]);
   });
 });
 
@@ -439,7 +445,7 @@ describe('KubeVirtVm: exposure', () => {
   test('given ports and type, next to a Multus network', () => {
     const { app, chart } = setup();
     const vm = new KubeVirtVm(chart, 'vm', { name: 'web', namespace: 'my-ns', memory: '1Gi', podNetwork: PodNetwork.masquerade({ ports: [VmPort.tcp(80, 'http'), VmPort.tcp(443, 'https')] }) });
-    vm.addNetwork(talkBridge(chart), { name: 'other-net' });
+    vm.addNetwork(talkBridge(chart), { name: 'other-net', defaultRoute: false });
     vm.exposeViaService({ name: 'web-public', type: VmServiceType.LOAD_BALANCER, ports: [VmPort.tcp(80, 'http'), VmPort.tcp(443, 'https')] });
     const [svc] = find(synthObjects(app), 'Service');
     expect(svc.metadata.name).toBe('web-public');

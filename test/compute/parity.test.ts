@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import {
-  BridgeNetwork, CloudInit, GoldenImage, ImageSource, Ipam, KubeVirtVm, PerformanceProfile, PodNetwork, SshKeys, VmDisk, VmPort,
+  BridgeNetwork, CloudInit, ExternalSecretValue, GoldenImage, ImageSource, Ipam, KubeVirtVm, PerformanceProfile, PodNetwork, SecretStoreReference,
+  SshKeys, VmDisk, VmPort,
 } from '../../src';
 import { parseManifest, synthObjects } from '../util/synth';
 
@@ -32,9 +33,9 @@ export function buildParityApp(): App {
     memory: '4Gi',
     performance: PerformanceProfile.dedicatedCpu(),
     podNetwork: PodNetwork.masquerade({ ports: [VmPort.ssh()] }),
-    networks: [{ network: bridge, name: 'other-net', macAddress: '02:00:5e:00:53:01' }],
+    networks: [{ network: bridge, name: 'other-net', macAddress: '02:00:5e:00:53:01', defaultRoute: false }],
     rootDisk: VmDisk.fromGoldenImage(fedora, { size: '20Gi', preallocation: true }),
-    cloudInit: CloudInit.noCloud({ userData: '#cloud-config\npackage_upgrade: true\n' }),
+    cloudInit: CloudInit.noCloud({ userDataFromStore: ExternalSecretValue.fromStore(SecretStoreReference.clusterSecretStore('vault'), 'vms/my-vm') }),
     sshKeys: SshKeys.fromPublicKeys(['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl admin@example']),
   });
   vm.exposeViaService();

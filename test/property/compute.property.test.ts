@@ -1,10 +1,12 @@
 import { App, Chart } from 'cdk8s';
 import * as fc from 'fast-check';
+import * as YAML from 'yaml';
 import { NUM_RUNS } from './runs';
 import {
   BridgeNetwork, CloudInit, CpuModel, DiskBus, DiskCache, HugepageSize, IoThreadsPolicy, Ipam, KubeVirtVm, KubeVirtVmProps, PerformanceProfile,
   PodNetwork, RunStrategy, VmDisk, VmDns, VmInstancetype, VmMultusNetwork, VmPort,
 } from '../../src';
+import { deriveMac } from '../../src/compute/mac-registry';
 import { KubeVirtConfigError } from '../../src/core/errors';
 import { expectLibraryError, synthError } from '../util/expect-error';
 import { synthObjects } from '../util/synth';
@@ -101,7 +103,9 @@ function deviceProps(chart: Chart, d: Devices): KubeVirtVmProps {
       vlan: 100 + i,
       ipam: Ipam.whereabouts({ range: `10.${i}.0.0/24`, routes: [{ destination: '0.0.0.0/0', gateway: `10.${i}.0.1` }] }),
     });
-    networks.push({ network: net, isDefault: d.pod === 'isolated' && i === 0 ? true : undefined });
+    const isDefault = d.pod === 'isolated' && i === 0 ? true : undefined;
+    // One default route per guest: the pod network's, or the default network's.
+    networks.push({ network: net, isDefault, defaultRoute: isDefault ? undefined : false });
   }
   const isolated = d.pod === 'isolated' && d.multus > 0;
   const podNetwork = isolated ? undefined
@@ -121,7 +125,7 @@ function deviceProps(chart: Chart, d: Devices): KubeVirtVmProps {
     dns: isolated ? VmDns.custom({ nameservers: ['10.0.0.53'] }) : undefined,
     rootDisk: d.root === 'none' ? undefined : disk(d.root, 0),
     disks: d.extra.map((e, i) => disk(e.kind, i + 1, e.bus)),
-    cloudInit: d.cloudInit ? CloudInit.noCloud({ userData: '#cloud-config\n' }) : undefined,
+    cloudInit: d.cloudInit ? CloudInit.noCloud({ userDataSecretName: 'user-data' }) : undefined,
     runStrategy: d.runStrategy,
   };
 }
@@ -145,6 +149,15 @@ describe('property: valid VMs always synthesize a schema-valid VirtualMachine', 
       const ifaces = (domain.devices.interfaces ?? []).map((i: any) => i.name);
       expect((written.spec.template.spec.networks ?? []).map((n: any) => n.name)).toStrictEqual(ifaces);
       if (!vm.hasPodNetwork) expect(domain.devices.autoattachPodInterface).toBe(false);
+      // Every NIC has a MAC, and the generated network data configures exactly the VM's NICs by those MACs.
+      const macs = (domain.devices.interfaces ?? []).map((i: any) => i.macAddress);
+      macs.forEach((m: string) => expect(m).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/));
+      const cloudInit = (written.spec.template.spec.volumes ?? []).find((v: any) => v.name === 'cloudinit');
+      if (ifaces.length > 0) {
+        const data = YAML.parse(cloudInit.cloudInitNoCloud.networkData, { version: '1.1' });
+        expect(Object.keys(data.ethernets)).toStrictEqual(ifaces);
+        expect(Object.values(data.ethernets).map((e: any) => e.match.macaddress)).toStrictEqual(macs);
+      }
     }), { numRuns: NUM_RUNS });
   });
 });
@@ -199,5 +212,19 @@ describe('property: invalid VMs always fail with the library\'s own error', () =
       expect(error).toBeInstanceOf(KubeVirtConfigError);
       expectLibraryError(error, /^\[test\/vm\] [\w.[\]]+: /);
     }), { numRuns: NUM_RUNS });
+  });
+});
+
+describe('property: derived MACs', () => {
+  test('are locally administered unicast, never all-zero, reserved or in KubeMacPool\'s default range, and stable', () => {
+    fc.assert(fc.property(fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?$/), fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?$/),
+      fc.stringMatching(/^[A-Za-z0-9_-]{1,20}$/), (ns, vm, nic) => {
+        const mac = deriveMac(ns, vm, nic);
+        expect(mac).toMatch(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/);
+        const first = parseInt(mac.slice(0, 2), 16);
+        expect(first % 4).toBe(2); // bit 1 set (locally administered), bit 0 clear (unicast)
+        expect(first).not.toBe(2);
+        expect(deriveMac(ns, vm, nic)).toBe(mac);
+      }), { numRuns: NUM_RUNS });
   });
 });

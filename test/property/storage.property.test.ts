@@ -27,7 +27,7 @@ const accessModes = fc.subarray([AccessMode.READ_WRITE_ONCE, AccessMode.READ_ONL
 const imageSource = fc.oneof(
   fc.record({ host: label, checksum: maybe(hex(64).map((h) => `sha256:${h}`)), cert: maybe(label), secret: maybe(label), header: fc.boolean() })
     .map((o) => ImageSource.http(`https://${o.host}.example.com/images/disk.qcow2`, {
-      checksum: o.checksum, certConfigMap: o.cert, secretRef: o.secret, extraHeaders: o.header ? ['X-Token: abc'] : undefined,
+      checksum: o.checksum, certConfigMap: o.cert, secretRef: o.secret, extraHeaders: o.header ? ['Accept: application/octet-stream'] : undefined,
     })),
   fc.record({ repo: label, tag: label, pull: maybe(fc.constantFrom(PullMethod.POD, PullMethod.NODE)), secret: maybe(label) })
     .map((o) => ImageSource.registry(`docker://quay.io/${o.repo}:${o.tag}`, { pullMethod: o.pull, secretRef: o.secret })),
@@ -85,7 +85,8 @@ function buildImage(chart: Chart, id: string, p: GoldenImageCase): GoldenImage {
     accessModes: modes,
     volumeMode: p.volumeMode,
     preallocation: p.preallocation,
-    immediateBinding: p.immediateBinding,
+    // CDI binds a cron's imports immediately whatever it says, so false is refused with refresh.
+    immediateBinding: refresh && p.immediateBinding === false ? undefined : p.immediateBinding,
     dataSource: refresh ? undefined : p.dataSource,
     refresh,
     creator: ARGOCD,

@@ -62,7 +62,9 @@ describe('property: valid tenants always synthesize, and their VMs never leave t
 const shootCase = fc.record({
   shoots: fc.uniqueArray(fc.integer({ min: 2, max: 4000 }), { minLength: 1, maxLength: 3 }),
   extraNetwork: fc.boolean(),
-  workers: fc.array(fc.record({ min: fc.integer({ min: 0, max: 3 }), extra: fc.integer({ min: 0, max: 3 }), hugepages: maybe(fc.constantFrom('2Mi', '1Gi')), dedicated: fc.boolean() }), { maxLength: 2 }),
+  // At least one pool (a KubeVirt shoot cannot be workerless), none scaling from zero (the provider refuses it).
+  workers: fc.array(fc.record({ min: fc.integer({ min: 1, max: 3 }), extra: fc.integer({ min: 0, max: 3 }), hugepages: maybe(fc.constantFrom('2Mi', '1Gi')), dedicated: fc.boolean() }), { minLength: 1, maxLength: 2 }),
+  credentials: fc.boolean(),
   shared: fc.boolean(),
 });
 
@@ -77,11 +79,11 @@ describe('property: valid shoots always synthesize, each with its own default ne
         namespace: 'garden-dev',
         region: 'local',
         cloudProfileName: 'kubevirt',
-        secretBindingName: 'hosting',
+        ...(p.credentials ? { credentialsBindingName: 'hosting' } : { secretBindingName: 'hosting' }),
         kubernetesVersion: '1.33.4',
         sharedNetworks: p.shared ? [ceph] : undefined,
         tenantNetworks: [
-          { name: 'nodes', isDefault: true, network: { bridge: 'br1', vlan, ipam: Ipam.whereabouts({ range: net24(i) }) } },
+          { name: 'nodes', isDefault: true, network: { bridge: 'br1', vlan, ipam: Ipam.whereabouts({ range: net24(i), routes: [{ destination: '0.0.0.0/0', gateway: `10.${i}.0.1` }] }) } },
           ...(p.extraNetwork ? [{ name: 'backend', network: { bridge: 'br2', vlan } }] : []),
         ],
         workers: p.workers.map((w, j) => ({
@@ -93,6 +95,8 @@ describe('property: valid shoots always synthesize, each with its own default ne
           maximum: w.min + w.extra,
           zones: ['a'],
           volumeSize: '30Gi',
+          volumeType: 'ceph-block',
+          dns: VmDns.custom({ nameservers: [`10.${i}.0.53`] }),
           hugepageSize: w.hugepages,
           dedicatedCpuPlacement: w.dedicated,
         })),
@@ -191,7 +195,8 @@ const invalidTenancy: fc.Arbitrary<(chart: Chart) => void> = fc.oneof(
         cloudProfileName: 'k',
         secretBindingName: 'h',
         kubernetesVersion: '1.33.4',
-        workers: [{ name: 'w', machineType: 'm', machineImageName: 'u', machineImageVersion: '1', minimum, maximum, zones: ['a'], volumeSize: '20Gi' }],
+        nodesCidr: '10.0.0.0/24',
+        workers: [{ name: 'w', machineType: 'm', machineImageName: 'u', machineImageVersion: '1', minimum, maximum, zones: ['a'], volumeSize: '20Gi', volumeType: 'v' }],
       });
     }),
   // Storage networks: even monitor counts, macvlan without isolation, node ranges across the edge of the range.

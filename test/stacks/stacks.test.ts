@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as YAML from 'yaml';
 import {
   GitOpsApp, GoldenImageCatalogStack, Grantee, HighPerformanceVmStack, ImageSource, ManifestLayout, MultiTenantVmStack,
   NetworkAttachmentReference, ShootClustersStack, StackStorage,
@@ -44,13 +45,48 @@ describe('HighPerformanceVmStack', () => {
     ]);
   });
 
-  test('the VM runs on dedicated CPUs, on its VLAN and the storage network, with a preallocated clone of the image', () => {
+  test('the VM runs on dedicated CPUs, on its VLAN and the storage network, with a thin clone of the image', () => {
     const vm = objects.find((o) => o.kind === 'VirtualMachine')!;
     const spec = vm.spec.template.spec;
     expect(spec.domain.cpu).toMatchObject({ dedicatedCpuPlacement: true, isolateEmulatorThread: true });
     expect(spec.networks.map((n: any) => n.multus?.networkName ?? 'pod')).toStrictEqual(['pod', 'hpc/vm-network', 'rook-ceph/ceph']);
-    expect(vm.spec.dataVolumeTemplates[0].spec).toMatchObject({ preallocation: true, sourceRef: { kind: 'DataSource', name: 'ubuntu', namespace: 'hpc' } });
+    // Cloned from the golden image, thin: preallocation would write the whole disk and end copy-on-write on Ceph.
+    expect(vm.spec.dataVolumeTemplates[0].spec).toMatchObject({ sourceRef: { kind: 'DataSource', name: 'ubuntu', namespace: 'hpc' } });
+    expect(vm.spec.dataVolumeTemplates[0].spec.preallocation).toBeUndefined();
     expect(stack.vms.map((v) => v.name)).toStrictEqual(['db-1']);
+  });
+
+  test('one default route per guest: the pod network\'s; the VM network\'s gateway route is ignored by the guest (issue 11 item 7)', () => {
+    // GIVEN the VM network routes 0.0.0.0/0 through vmGateway, as the pod network's DHCP does
+    const vm = objects.find((o) => o.kind === 'VirtualMachine')!;
+    const spec = vm.spec.template.spec;
+    const nad = JSON.parse(objects.find((o) => o.kind === 'NetworkAttachmentDefinition' && o.metadata.name === 'vm-network')!.spec.config);
+    expect(nad.plugins[0].ipam.routes).toStrictEqual([{ dst: '0.0.0.0/0', gw: '10.30.0.1' }]);
+    // THEN the guest's network data keeps the pod network's route and drops the VM network's lease routes
+    const data = YAML.parse(spec.volumes.find((v: any) => v.name === 'cloudinit').cloudInitNoCloud.networkData, { version: '1.1' });
+    const macs = Object.fromEntries(spec.domain.devices.interfaces.map((i: any) => [i.name, i.macAddress]));
+    expect(data.ethernets).toStrictEqual({
+      default: { match: { macaddress: macs.default }, dhcp4: true },
+      vm: { 'match': { macaddress: macs.vm }, 'dhcp4': true, 'dhcp4-overrides': { 'use-routes': false } },
+      storage: { match: { macaddress: macs.storage }, dhcp4: true },
+    });
+  });
+
+  test('preallocateDisks thick-provisions the root disks, on request', () => {
+    const other = new GitOpsApp();
+    new HighPerformanceVmStack(other, 'hpc', {
+      namespace: 'hpc',
+      bridge: 'br1',
+      storage: STORAGE,
+      vmVlan: 300,
+      vmRange: '10.30.0.0/24',
+      image: IMAGE,
+      storageClass: 'ceph-block',
+      vms: [{ name: 'db-1' }],
+      preallocateDisks: true,
+    });
+    const vm = synthObjects(other).find((o) => o.kind === 'VirtualMachine')!;
+    expect(vm.spec.dataVolumeTemplates[0].spec.preallocation).toBe(true);
   });
 });
 
@@ -107,12 +143,15 @@ describe('GoldenImageCatalogStack', () => {
     expect(objects).toMatchSnapshot();
   });
 
-  test('golden images bind immediately and are never garbage-collected', () => {
+  test('golden images bind immediately, are imported once and are not thick-provisioned', () => {
     for (const dv of objects.filter((o) => o.kind === 'DataVolume' && o.metadata.namespace === 'golden-images' && o.metadata.name !== 'local')) {
-      expect(dv.metadata.annotations).toMatchObject({
+      // No storage.deleteAfterCompletion: CDI v1.66 no longer reads it.
+      expect(dv.metadata.annotations).toStrictEqual({
+        'argocd.argoproj.io/sync-wave': '-10',
         'cdi.kubevirt.io/storage.bind.immediate.requested': 'true',
-        'cdi.kubevirt.io/storage.deleteAfterCompletion': 'false',
       });
+      // "Pre-allocated" in the talk means imported ahead of time, not CDI preallocation.
+      expect(dv.spec.preallocation).toBeUndefined();
     }
   });
 
@@ -124,6 +163,18 @@ describe('GoldenImageCatalogStack', () => {
   });
 });
 
+const SHOOT_WORKER = {
+  name: 'worker',
+  machineType: 'standard-4',
+  machineImageName: 'ubuntu',
+  machineImageVersion: '24.4.0',
+  minimum: 1,
+  maximum: 3,
+  zones: ['zone-a'],
+  volumeSize: '30Gi',
+  volumeType: 'ceph-block',
+};
+
 describe('ShootClustersStack', () => {
   const app = new GitOpsApp();
   new ShootClustersStack(app, 'shoots', {
@@ -131,12 +182,12 @@ describe('ShootClustersStack', () => {
     bridge: 'br1',
     region: 'local',
     cloudProfileName: 'kubevirt',
-    secretBindingName: 'hosting',
+    credentialsBindingName: 'hosting',
     kubernetesVersion: '1.33.4',
     sharedNetworks: [NetworkAttachmentReference.fromName('rook-ceph', 'ceph')],
     shoots: [
-      { name: 's1', vlan: 1234, range: '10.250.1.0/24', gateway: '10.250.1.1', workers: [] },
-      { name: 's2', vlan: 2345, range: '10.250.2.0/24', gateway: '10.250.2.1', workers: [] },
+      { name: 's1', vlan: 1234, range: '10.250.1.0/24', gateway: '10.250.1.1', dnsServers: ['10.250.1.53'], workers: [SHOOT_WORKER] },
+      { name: 's2', vlan: 2345, range: '10.250.2.0/24', gateway: '10.250.2.1', dnsServers: ['10.250.2.53'], workers: [SHOOT_WORKER] },
     ],
   });
   const objects = synthObjects(app);
@@ -149,6 +200,12 @@ describe('ShootClustersStack', () => {
     const configs = objects.map((o) => JSON.parse(o.spec.provider.infrastructureConfig.networks.tenantNetworks[0].config));
     expect(configs.map((c) => c.plugins[0].vlan)).toStrictEqual([1234, 2345]);
     expect(objects.every((o) => o.spec.provider.infrastructureConfig.networks.sharedNetworks[0].name === 'ceph')).toBe(true);
+  });
+
+  test('each shoot\'s DNS servers reach the WorkerConfig of its pools, whose nodes cannot reach the hosting cluster\'s DNS', () => {
+    expect(objects.map((o) => o.spec.provider.workers[0].providerConfig.dnsConfig)).toStrictEqual([
+      { nameservers: ['10.250.1.53'] }, { nameservers: ['10.250.2.53'] },
+    ]);
   });
 });
 

@@ -333,6 +333,52 @@ describeBadInputs('storage: bad inputs fail synthesis with their message', [
     error: '[test/i] grantUpload: "registry" only applies to a golden image from ImageSource.upload()',
   },
   {
+    name: 'upload command for a path with a newline (would end the command)',
+    build: (c) => image(c, { source: ImageSource.upload() }).uploadCommand('/tmp/a\nrm -rf /'),
+    error: '[test/i] imagePath: "/tmp/a\\nrm -rf /" must not contain control characters (a newline would end the command)',
+  },
+  {
+    name: 'upload proxy URL with a quote in it',
+    build: (c) => image(c, { source: ImageSource.upload() }).uploadCommand('/tmp/a.img', { uploadProxyUrl: "https://proxy.example.com/'x" }),
+    error: '[test/i] uploadProxyUrl: "https://proxy.example.com/\'x" must be an http:// or https:// URL',
+  },
+  {
+    name: 'immediate binding turned off on an image that refreshes (CDI binds cron imports immediately anyway)',
+    build: (c) => image(c, { immediateBinding: false, refresh: { schedule: '@daily' } }),
+    error: '[test/i] immediateBinding: false cannot be false with refresh: CDI binds every import of a DataImportCron immediately',
+  },
+  // Credentials never go into Git through an image source.
+  {
+    name: 'user and password in an HTTP image URL',
+    build: (c) => image(c, { source: ImageSource.http('https://jane:s3cret@mirror.example.com/fedora.qcow2') }),
+    error: '[test/i] source.url: "https://<redacted>@mirror.example.com/fedora.qcow2" carries credentials before the host, which would be written to Git in the DataVolume; put them in a Secret and name it in secretRef',
+  },
+  {
+    name: 'user and password in a registry URL',
+    build: (c) => image(c, { source: ImageSource.registry('docker://robot:token@quay.io/org/fedora:40') }),
+    error: '[test/i] source.url: "docker://<redacted>@quay.io/org/fedora:40" carries credentials before the host',
+  },
+  {
+    name: 'a pre-signed S3 URL',
+    build: (c) => image(c, { source: ImageSource.http('https://bucket.s3.amazonaws.com/f.qcow2?X-Amz-Credential=AKIA&X-Amz-Signature=abc') }),
+    error: '[test/i] source.url: "https://bucket.s3.amazonaws.com/f.qcow2?X-Amz-Credential=<redacted>" carries a credential in the query parameter "X-Amz-Credential"',
+  },
+  {
+    name: 'a token in the query of an S3 endpoint URL',
+    build: (c) => image(c, { source: ImageSource.s3('https://s3.example.com/bucket/f.qcow2?token=abc') }),
+    error: '[test/i] source.url: "https://s3.example.com/bucket/f.qcow2?token=<redacted>" carries a credential in the query parameter "token", which would be written to Git in the DataVolume; give the credential through secretRef or secretExtraHeaders instead of a signed URL',
+  },
+  {
+    name: 'an Authorization header in extraHeaders',
+    build: (c) => image(c, { source: ImageSource.http('https://x.example.com/f.qcow2', { extraHeaders: ['Authorization: Bearer abc'] }) }),
+    error: '[test/i] source.extraHeaders[0]: "Authorization: <redacted>" carries credentials, which would be written to Git in the DataVolume; put the header in a Secret and name it in secretExtraHeaders',
+  },
+  {
+    name: 'an API key header in extraHeaders',
+    build: (c) => image(c, { source: ImageSource.http('https://x.example.com/f.qcow2', { extraHeaders: ['Accept: */*', 'X-Api-Key: abc'] }) }),
+    error: '[test/i] source.extraHeaders[1]: "X-Api-Key: <redacted>" carries credentials',
+  },
+  {
     name: 'upload grant to an empty user name',
     build: (c) => image(c, { source: ImageSource.upload() }).grantUpload(Grantee.user('')),
     error: '[test/i] grantee.name: "" must be a non-empty name without surrounding whitespace',

@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { TALK_CLONE } from './talk';
 import {
-  AccessMode, CloneSource, CloneSourceKind, CloneStrategy, ClonedDisk, GoldenImage, Grantee, ImageSource, SnapshotClass,
+  AccessMode, CloneSource, CloneSourceKind, CloneStrategy, ClonedDisk, ClusterPrerequisites, GoldenImage, Grantee, ImageSource, SnapshotClass,
   StorageApi, StorageClassProfile, VolumeBindingMode, VolumeMode,
 } from '../../src';
 import { SYNC_WAVES_CONTEXT } from '../../src/core/objects';
@@ -37,10 +37,10 @@ function talkClone(chart: Chart, extra: object = {}) {
 }
 
 describe('ClonedDisk: the talk', () => {
-  test('reproduces the talk\'s cloned DataVolume exactly (namespace aside) with the GitOps extras turned off', () => {
-    // GIVEN the talk's clone, with sync waves and the GC safety net switched off
+  test('reproduces the talk\'s cloned DataVolume exactly (namespace aside) with sync waves turned off', () => {
+    // GIVEN the talk's clone, with sync waves switched off
     const { app, chart } = setup({ [SYNC_WAVES_CONTEXT]: false });
-    talkClone(chart, { allowGarbageCollection: true });
+    talkClone(chart);
 
     // WHEN synthesized
     const objects = synthObjects(app);
@@ -52,16 +52,16 @@ describe('ClonedDisk: the talk', () => {
     expect({ ...objects[0], metadata: meta }).toStrictEqual(TALK_DATA_VOLUME);
   });
 
-  test('with the defaults: the same spec, plus the sync wave and the GC safety net', () => {
+  test('with the defaults: the same spec, plus the sync wave; no dead CDI annotations, no preallocation', () => {
     const { app, chart } = setup();
     talkClone(chart);
     const objects = synthObjects(app);
     expect(objects).toMatchSnapshot();
     expect(objects[0].spec).toStrictEqual(TALK_DATA_VOLUME.spec);
-    expect(objects[0].metadata.annotations).toStrictEqual({
-      'argocd.argoproj.io/sync-wave': '0',
-      'cdi.kubevirt.io/storage.deleteAfterCompletion': 'false',
-    });
+    // storage.deleteAfterCompletion is gone from CDI v1.66 (garbage collection of DataVolumes was removed in v1.62).
+    expect(objects[0].metadata.annotations).toStrictEqual({ 'argocd.argoproj.io/sync-wave': '0' });
+    // A clone is thin unless asked: preallocation would write the whole size and end copy-on-write on Ceph RBD.
+    expect(objects[0].spec.preallocation).toBeUndefined();
     // Source and target share my-ns: CDI checks nothing, so no RoleBinding is written.
     expect(ofKind(objects, 'RoleBinding')).toStrictEqual([]);
   });
@@ -169,6 +169,12 @@ describe('ClonedDisk: clone strategies, realized through the StorageProfile', ()
     const [dv] = dataVolumes(objects);
     expect(dv.spec.storage).toStrictEqual({ storageClassName: 'ceph-block', volumeMode: 'Block' });
     expect(dv.metadata.annotations?.[FALLBACK]).toBeUndefined();
+    // The cluster must provide what a smart clone needs, and the snapshot API for the class the app writes.
+    const storage = ClusterPrerequisites.of(app).all.filter((p) => p.kind === 'storage').map((p) => [p.requirement, p.neededBy]);
+    expect(storage).toStrictEqual([
+      ['VolumeSnapshotClass ceph-block-snapshots for the CSI driver of storage class ceph-block', ['test/ceph-block', 'test/root']],
+      ['the snapshot.storage.k8s.io/v1 CRDs and the CSI snapshot controller', ['test/ceph-block']],
+    ]);
   });
 
   test('csi-clone: the profile selects it; no snapshot class is needed', () => {

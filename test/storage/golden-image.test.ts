@@ -128,13 +128,15 @@ describe('GoldenImage: one import per source kind', () => {
 });
 
 describe('GoldenImage: defaults for GitOps and consumers', () => {
-  test('immediate binding and no garbage collection are annotated, a DataSource names the image', () => {
+  test('immediate binding is annotated (and nothing CDI v1.66 no longer reads), a DataSource names the image', () => {
     const { objects, image } = synthImage((c) => new GoldenImage(c, 'img', { ...base, source: ImageSource.registry('docker://quay.io/containerdisks/fedora:40') }));
     const [dv] = ofKind(objects, 'DataVolume');
     // An import on WaitForFirstConsumer storage would otherwise wait forever: a golden image has no consumer.
     expect(dv.metadata.annotations?.['cdi.kubevirt.io/storage.bind.immediate.requested']).toBe('true');
-    // CDI v1.50-v1.57 deleted completed DataVolumes and GitOps re-created them: keep it.
-    expect(dv.metadata.annotations?.['cdi.kubevirt.io/storage.deleteAfterCompletion']).toBe('false');
+    // storage.deleteAfterCompletion is gone from CDI v1.66: not written.
+    expect(Object.keys(dv.metadata.annotations ?? {}).sort()).toStrictEqual(['argocd.argoproj.io/sync-wave', 'cdi.kubevirt.io/storage.bind.immediate.requested']);
+    // Imported once, ahead of time; not thick-provisioned unless asked.
+    expect(dv.spec.preallocation).toBeUndefined();
     expect(dv.metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe('-10');
     const [ds] = ofKind(objects, 'DataSource');
     expect(ds.metadata).toMatchObject({ name: 'fedora', namespace: 'golden' });
@@ -142,9 +144,9 @@ describe('GoldenImage: defaults for GitOps and consumers', () => {
     expect(image.dataSourceName).toBe('fedora');
   });
 
-  test('both defaults can be turned off, and the DataSource left out', () => {
+  test('immediate binding can be turned off, and the DataSource left out', () => {
     const { objects, image } = synthImage((c) => new GoldenImage(c, 'img', {
-      ...base, source: ImageSource.blank(), immediateBinding: false, allowGarbageCollection: true, dataSource: false,
+      ...base, source: ImageSource.blank(), immediateBinding: false, dataSource: false,
     }));
     const [dv] = ofKind(objects, 'DataVolume');
     expect(Object.keys(dv.metadata.annotations ?? {})).toStrictEqual(['argocd.argoproj.io/sync-wave']);
@@ -190,8 +192,8 @@ describe('GoldenImage: kept fresh by a DataImportCron', () => {
         },
       },
     });
-    // CDI passes the cron's immediate-binding annotation to the DataVolumes it creates.
-    expect(cron.metadata.annotations?.['cdi.kubevirt.io/storage.bind.immediate.requested']).toBe('true');
+    // CDI binds the cron's imports immediately itself (v1.66.0 newSourceDataVolume): no annotation on the cron.
+    expect(Object.keys(cron.metadata.annotations ?? {})).toStrictEqual(['argocd.argoproj.io/sync-wave']);
     expect(image.dataImportCron).toBeDefined();
     expect(image.dataVolume).toBeUndefined();
     expect(image.dataSourceName).toBe('fedora');
@@ -218,21 +220,33 @@ describe('GoldenImage: upload into isolated clusters', () => {
     expect(objects).toMatchSnapshot();
 
     expect(ofKind(objects, 'DataVolume')[0].spec.source).toStrictEqual({ upload: {} });
+    // Every value single-quoted: safe to paste into a shell whatever the path holds.
     expect(image.uploadCommand('/images/windows-2022.qcow2'))
-      .toBe('virtctl image-upload dv windows-2022 --namespace=golden --no-create --image-path=/images/windows-2022.qcow2');
-    expect(image.uploadCommand('/images/my image.qcow2', { uploadProxyUrl: 'https://cdi-uploadproxy.example.com', insecure: true }))
-      .toBe('virtctl image-upload dv windows-2022 --namespace=golden --no-create \'--image-path=/images/my image.qcow2\' '
-        + '--uploadproxy-url=https://cdi-uploadproxy.example.com --insecure');
+      .toBe('virtctl image-upload dv \'windows-2022\' --namespace=\'golden\' --no-create --image-path=\'/images/windows-2022.qcow2\'');
+    expect(image.uploadCommand('/images/it\'s $HOME; rm -rf `x`.qcow2', { uploadProxyUrl: 'https://cdi-uploadproxy.example.com', insecure: true }))
+      .toBe('virtctl image-upload dv \'windows-2022\' --namespace=\'golden\' --no-create --image-path=\'/images/it\'\\\'\'s $HOME; rm -rf `x`.qcow2\' '
+        + '--uploadproxy-url=\'https://cdi-uploadproxy.example.com\' --insecure');
 
     const [r] = ofKind(objects, 'Role');
     expect(r.metadata.name).toBe(role.name);
     expect(r.metadata.namespace).toBe('golden');
-    // What the upload needs: an upload token in this namespace, and reading this one DataVolume and PVC.
+    // What `virtctl image-upload dv --no-create` calls (KubeVirt v1.9.0 pkg/virtctl/imageupload): an upload token,
+    // this one DataVolume, the target PVC and, with CDI v1.66 populators, its prime-<uid> PVC (name unknown until
+    // the target exists, so PVC get is not name-scoped), and the namespace's events while it waits.
     expect(r.rules).toStrictEqual([
       { apiGroups: ['upload.cdi.kubevirt.io'], resources: ['uploadtokenrequests'], verbs: ['create'] },
       { apiGroups: ['cdi.kubevirt.io'], resources: ['datavolumes'], resourceNames: ['windows-2022'], verbs: ['get'] },
-      { apiGroups: [''], resources: ['persistentvolumeclaims'], resourceNames: ['windows-2022'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['events'], verbs: ['list'] },
     ]);
+    // Nothing beyond reading: no list/watch of PVCs, no write of any object but the token request.
+    const verbs = r.rules.flatMap((rule: any) => rule.verbs.map((v: string) => `${rule.resources[0]}:${v}`));
+    expect(verbs).toStrictEqual(['uploadtokenrequests:create', 'datavolumes:get', 'persistentvolumeclaims:get', 'events:list']);
+    // Ordered before the DataVolume, whose health waits for the upload.
+    const dvWave = Number(ofKind(objects, 'DataVolume')[0].metadata.annotations!['argocd.argoproj.io/sync-wave']);
+    for (const kind of ['Role', 'RoleBinding']) {
+      expect(Number(ofKind(objects, kind)[0].metadata.annotations!['argocd.argoproj.io/sync-wave'])).toBeLessThan(dvWave);
+    }
     const [b] = ofKind(objects, 'RoleBinding');
     expect(b.metadata.namespace).toBe('golden');
     expect(b.roleRef).toStrictEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name });

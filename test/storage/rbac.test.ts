@@ -58,7 +58,8 @@ describe('cross-namespace clones come with the RBAC CDI checks, in the source na
     expect(binding.metadata.namespace).toBe('golden');
     expect(binding.roleRef).toStrictEqual(CLONE_SOURCER);
     expect(binding.subjects).toStrictEqual([{ kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' }]);
-    expect(binding.metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe('-5');
+    // Before the golden images (-10), which may themselves be clones needing it.
+    expect(binding.metadata.annotations?.['argocd.argoproj.io/sync-wave']).toBe('-15');
     expect(disk.roleBinding).toBeDefined();
     // Not a ClusterRoleBinding, and no Role of our own: nothing broader than the one permission in one namespace.
     expect(objects.filter((o) => o.kind === 'ClusterRoleBinding' || o.kind === 'Role' || o.kind === 'ClusterRole')).toStrictEqual([]);

@@ -10,16 +10,21 @@ const tenant = (c: Chart, id: string, props: Partial<IsolatedTenantProps> = {}) 
   defaultNetwork: { bridge: 'br1', vlan: 10, ipam: wa({ range: '10.0.0.0/24' }) },
   ...props,
 });
+const worker = { name: 'w', machineType: 'm', machineImageName: 'ubuntu', machineImageVersion: '1', minimum: 1, maximum: 2, zones: ['a'], volumeSize: '20Gi', volumeType: 'standard' };
+/** A valid shoot (nodes on the hosting cluster's pod network) unless `props` spoils it. */
 const shoot = (c: Chart, props: Partial<KubeVirtShootProps> = {}) => new KubeVirtShoot(c, 's', {
   name: 's',
   namespace: 'garden-dev',
   region: 'local',
   cloudProfileName: 'kubevirt',
-  secretBindingName: 'hosting',
+  credentialsBindingName: 'hosting',
   kubernetesVersion: '1.33.4',
+  nodesCidr: '10.250.0.0/16',
+  workers: [worker],
   ...props,
 });
-const worker = { name: 'w', machineType: 'm', machineImageName: 'ubuntu', machineImageVersion: '1', minimum: 1, maximum: 2, zones: ['a'], volumeSize: '20Gi' };
+/** A default network with a route out. */
+const routed = (range: string, gateway: string) => wa({ range, routes: [{ destination: '0.0.0.0/0', gateway }] });
 
 describeBadInputs('tenancy: bad tenant configurations fail synthesis with their message', [
   {
@@ -116,8 +121,8 @@ describeBadInputs('tenancy: bad tenant configurations fail synthesis with their 
     name: 'shoot with two default tenant networks',
     build: (c) => shoot(c, {
       tenantNetworks: [
-        { name: 'a', isDefault: true, network: { bridge: 'br1', vlan: 1, ipam: wa({ range: '10.1.0.0/24' }) } },
-        { name: 'b', isDefault: true, network: { bridge: 'br1', vlan: 2, ipam: wa({ range: '10.2.0.0/24' }) } },
+        { name: 'a', isDefault: true, network: { bridge: 'br1', vlan: 1, ipam: routed('10.1.0.0/24', '10.1.0.1') } },
+        { name: 'b', isDefault: true, network: { bridge: 'br1', vlan: 2, ipam: routed('10.2.0.0/24', '10.2.0.1') } },
       ],
     }),
     error: '[test/s] tenantNetworks[1].isDefault: true is already set on another tenant network; a shoot has at most one default network',

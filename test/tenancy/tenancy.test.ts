@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { GoldenImage, ImageSource, Ipam, IsolatedTenant, KubeVirtShoot, SharedCephNetwork, Grantee, VmDisk } from '../../src';
+import { GoldenImage, ImageSource, Ipam, IsolatedTenant, KubeVirtShoot, SharedCephNetwork, Grantee, VmDisk, VmDns } from '../../src';
 import { ManifestObject } from '../util/schema';
 import { synthObjects } from '../util/synth';
 
@@ -132,7 +132,7 @@ describe('KubeVirtShoot: the talk\'s two shoots', () => {
     namespace: 'garden-dev',
     region: 'local',
     cloudProfileName: 'kubevirt',
-    secretBindingName: 'hosting-cluster',
+    credentialsBindingName: 'hosting-cluster',
     kubernetesVersion: '1.33.4',
     sharedNetworks: [ceph],
     tenantNetworks: [{
@@ -156,6 +156,7 @@ describe('KubeVirtShoot: the talk\'s two shoots', () => {
       hugepageSize: '2Mi',
       networkInterfaceMultiqueue: true,
       blockMultiQueue: true,
+      dns: VmDns.custom({ nameservers: [`${net}.53`], searches: ['nodes.example'] }),
     }],
   }));
   const objects = synthObjects(app);
@@ -194,9 +195,22 @@ describe('KubeVirtShoot: the talk\'s two shoots', () => {
       cpu: { dedicatedCpuPlacement: true, model: 'host-passthrough' },
       memory: { hugepages: { pageSize: '2Mi' } },
       devices: { networkInterfaceMultiqueue: true, blockMultiQueue: true },
+      dnsPolicy: 'None',
+      dnsConfig: { nameservers: ['10.10.0.53'], searches: ['nodes.example'] },
     });
     expect(worker.volume).toStrictEqual({ size: '30Gi', type: 'ceph-block' });
     expect(worker.dataVolumes).toStrictEqual([{ name: 'containerd', size: '100Gi', type: 'ceph-block' }]);
+  });
+
+  test('node VMs on the default tenant network get resolvers they can reach, not the hosting cluster\'s DNS (provider issues #31/#32)', () => {
+    for (const [i, net] of [[0, '10.10.0'], [1, '10.20.0']] as const) {
+      const config = shootObjects[i].spec.provider.workers[0].providerConfig;
+      expect([config.dnsPolicy, config.dnsConfig.nameservers]).toStrictEqual(['None', [`${net}.53`]]);
+    }
+  });
+
+  test('the hosting cluster\'s kubeconfig comes through a CredentialsBinding, not the deprecated SecretBinding', () => {
+    expect(shootObjects.map((s) => [s.spec.credentialsBindingName, s.spec.secretBindingName])).toStrictEqual([['hosting-cluster', undefined], ['hosting-cluster', undefined]]);
   });
 
   test('a third shoot reusing a VLAN on the bridge is refused', () => {
@@ -205,9 +219,21 @@ describe('KubeVirtShoot: the talk\'s two shoots', () => {
       namespace: 'garden-dev',
       region: 'local',
       cloudProfileName: 'kubevirt',
-      secretBindingName: 'hosting-cluster',
+      credentialsBindingName: 'hosting-cluster',
       kubernetesVersion: '1.33.4',
-      tenantNetworks: [{ name: 'network1', isDefault: true, network: { bridge: 'br1', vlan: 1234, ipam: Ipam.whereabouts({ range: '10.30.0.0/24' }) } }],
+      tenantNetworks: [{ name: 'network1', isDefault: true, network: { bridge: 'br1', vlan: 1234, ipam: Ipam.whereabouts({ range: '10.30.0.0/24', routes: [{ destination: '0.0.0.0/0', gateway: '10.30.0.1' }] }) } }],
+      workers: [{
+        name: 'worker',
+        machineType: 'm',
+        machineImageName: 'ubuntu',
+        machineImageVersion: '1',
+        minimum: 1,
+        maximum: 1,
+        zones: ['a'],
+        volumeSize: '30Gi',
+        volumeType: 'ceph-block',
+        dns: VmDns.custom({ nameservers: ['10.30.0.53'] }),
+      }],
     });
     expect(() => app.synthYaml()).toThrow(/\[platform\/shoot-3\/TenantNetwork-network1\] vlan: 1234 on bridge "br1" is already used by network platform\/shoot-1\/TenantNetwork-network1/);
   });

@@ -1,0 +1,3 @@
+export * from './prerequisites';
+export * from './kubevirt-configuration';
+export * from './secrets';
