@@ -113,6 +113,17 @@ const testPython = project.addTask('test:python', {
   exec: 'bash scripts/test-python.sh',
 });
 
+// The test control plane (conformance/, a Go module: kube-apiserver + etcd), built into .tmp/conformance.
+project.addTask('conformance:build', {
+  description: 'Build the test API server (conformance/) unless it is up to date; the first build takes about 4 minutes',
+  exec: 'ts-node --project tsconfig.dev.json scripts/build-apiserver.ts',
+});
+project.addTask('test:conformance', {
+  description: 'Only the conformance tests: everything the library writes, applied to a real kube-apiserver',
+  exec: 'jest --ci test/conformance',
+  receiveArgs: true,
+});
+
 // Every test, in the order CI needs them; prints `N passed, N failed` as its last line.
 project.addTask('test:all', {
   description: 'Build, lint, jest (--ci), package JS and Python, run the Python suite; print the totals',
@@ -120,7 +131,7 @@ project.addTask('test:all', {
 });
 void testPython;
 
-for (const pattern of ['/examples', '/bench', '/scripts', '/test-python', '/imports', '/.ci']) {
+for (const pattern of ['/examples', '/bench', '/scripts', '/test-python', '/imports', '/.ci', '/conformance', '/.tmp']) {
   project.addPackageIgnore(pattern);
 }
 

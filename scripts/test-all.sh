@@ -5,7 +5,11 @@
 #   docgen         npx projen docgen; under CI=true, API.md must equal the committed one
 #   eslint         eslint without --fix (this script never edits sources; `npx projen eslint` fixes)
 #   typecheck      tsc --noEmit -p tsconfig.dev.json (tests, examples, scripts)
-#   jest           jest --ci (never writes snapshots), JSON report test-reports/jest.json
+#   apiserver      npx projen conformance:build: the test API server of the conformance tests (conformance/, Go),
+#                  compiled once per machine (about 4 minutes on 2 cores; Go's build cache keeps it), skipped
+#                  when .tmp/conformance/apiserver is up to date
+#   jest           jest --ci (never writes snapshots), JSON report test-reports/jest.json; includes the
+#                  conformance tests (test/conformance), which use the server built above
 #   package:js     npx projen package:js
 #   package:python npx projen package:python (dist/python is emptied first: one fresh wheel)
 #   pytest         scripts/test-python.sh (fresh virtualenv, the wheel above), report test-reports/pytest.xml
@@ -145,6 +149,8 @@ else
 fi
 run_step eslint eslint_check
 run_step typecheck npx tsc --noEmit -p tsconfig.dev.json
+# If the build fails, the conformance tests fail at once instead of building again (test/util/apiserver.ts).
+run_step apiserver npx projen conformance:build || export CONFORMANCE_BUILD_FAILED=1
 run_step jest jest_run
 if [[ ${STATUS[compile]} == ok ]]; then
   run_step package:js npx projen package:js

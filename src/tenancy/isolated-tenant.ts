@@ -8,7 +8,7 @@ import { PodNetwork, VmDns, VmMultusNetwork } from '../compute/networking';
 import { check, checkEnum, fail } from '../core/errors';
 import { requireDns1123Label } from '../core/names';
 import { clusterScoped, setSyncWave, SyncWaves } from '../core/objects';
-import { parseBytes, parseMillicores } from '../core/quantity';
+import { canonicalQuantity, parseBytes, parseMillicores } from '../core/quantity';
 import { INetworkAttachment } from '../network/attachment';
 import { BridgeNetwork, BridgeNetworkProps } from '../network/bridge-network';
 import { NetworkPlan } from '../network/plan';
@@ -444,15 +444,15 @@ export class IsolatedTenant extends Construct {
       const hard: { [k: string]: k8s.Quantity } = {};
       if (q.cpu !== undefined) {
         parseMillicores(this, 'quota.cpu', q.cpu);
-        hard['requests.cpu'] = k8s.Quantity.fromString(q.cpu);
+        hard['requests.cpu'] = k8s.Quantity.fromString(canonicalQuantity(q.cpu));
       }
       if (q.memory !== undefined) {
         parseBytes(this, 'quota.memory', q.memory);
-        hard['requests.memory'] = k8s.Quantity.fromString(q.memory);
+        hard['requests.memory'] = k8s.Quantity.fromString(canonicalQuantity(q.memory));
       }
       if (q.storage !== undefined) {
         parseBytes(this, 'quota.storage', q.storage);
-        hard['requests.storage'] = k8s.Quantity.fromString(q.storage);
+        hard['requests.storage'] = k8s.Quantity.fromString(canonicalQuantity(q.storage));
       }
       for (const [field, key, value] of [
         ['quota.virtualMachines', 'count/virtualmachines.kubevirt.io', q.virtualMachines],
@@ -460,7 +460,7 @@ export class IsolatedTenant extends Construct {
       ] as const) {
         if (value === undefined) continue;
         check(Number.isInteger(value) && value >= 0, this, field, value, 'must be a whole number >= 0');
-        hard[key] = k8s.Quantity.fromNumber(value);
+        hard[key] = k8s.Quantity.fromString(canonicalQuantity(String(value)));
       }
       check(Object.keys(hard).length > 0, this, 'quota', q, 'must limit at least one resource');
       const quota = new k8s.KubeResourceQuota(this, 'Quota', {
@@ -475,7 +475,10 @@ export class IsolatedTenant extends Construct {
       spec: {
         limits: [{
           type: 'Container',
-          defaultRequest: { cpu: k8s.Quantity.fromString(cpuDefault), memory: k8s.Quantity.fromString(memDefault) },
+          defaultRequest: {
+            cpu: k8s.Quantity.fromString(canonicalQuantity(cpuDefault)),
+            memory: k8s.Quantity.fromString(canonicalQuantity(memDefault)),
+          },
         }],
       },
     });

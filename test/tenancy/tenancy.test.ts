@@ -64,12 +64,13 @@ describe('IsolatedTenant', () => {
 
   test('the quota counts VMs and requests; the limit range gives CDI pods requests so they fit it', () => {
     const [quota] = find(tenantObjects, 'ResourceQuota');
+    // Counts are strings, as the API server stores them (test/conformance): a GitOps diff stays empty.
     expect(quota.spec.hard).toStrictEqual({
       'requests.cpu': '64',
       'requests.memory': '256Gi',
       'requests.storage': '2Ti',
-      'count/virtualmachines.kubevirt.io': 50,
-      'persistentvolumeclaims': 100,
+      'count/virtualmachines.kubevirt.io': '50',
+      'persistentvolumeclaims': '100',
     });
     const [limits] = find(tenantObjects, 'LimitRange');
     expect(limits.spec.limits).toStrictEqual([{ type: 'Container', defaultRequest: { cpu: '100m', memory: '128Mi' } }]);

@@ -1,7 +1,15 @@
 /**
  * Synthesis helpers for tests: synthesize like `cdk8s synth` does, read the YAML back the way kubectl
  * would, and schema-validate every object (see ./schema.ts) before a test gets to look at it.
+ *
+ * Recording: when the environment variable `MANIFEST_RECORD_DIR` names a folder, every set of objects that
+ * `synthObjects` / `synthChartObjects` return (after validation) is also written there, one JSON file per call
+ * (`{ source, objects }`, `source` naming the test file and test). The conformance tests (test/conformance)
+ * run the test suites once more with it set and apply every recorded set to a real API server.
  */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Chart, Yaml } from 'cdk8s';
 import * as YAML from 'yaml';
 import { ManifestObject, validateAll } from './schema';
@@ -42,5 +50,27 @@ export function synthChartObjects(chart: Chart): ManifestObject[] {
 function parseAndValidate(text: string): ManifestObject[] {
   const objects = parseManifest(text);
   validateAll(objects);
+  record(objects);
   return objects;
+}
+
+/** A set of objects one synthesis wrote, as recorded under `MANIFEST_RECORD_DIR`. */
+export interface RecordedSet {
+  /** `<test file relative to the repository> › <test name>`. */
+  readonly source: string;
+  readonly objects: ManifestObject[];
+}
+
+let recorded = 0;
+
+function record(objects: ManifestObject[]): void {
+  const dir = process.env.MANIFEST_RECORD_DIR;
+  if (!dir || objects.length === 0) return;
+  const state = typeof expect === 'function' ? expect.getState() : undefined;
+  const file = state?.testPath ? path.relative(path.join(__dirname, '..', '..'), state.testPath) : 'unknown';
+  const set: RecordedSet = { source: [file, state?.currentTestName].filter(Boolean).join(' › '), objects };
+  const text = JSON.stringify(set);
+  const name = createHash('sha256').update(`${file}\0${process.pid}\0${recorded++}`).digest('hex').slice(0, 16);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `${name}.json`), text);
 }
