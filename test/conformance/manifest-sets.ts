@@ -20,14 +20,15 @@
  *    a difference in a GitOps tool forever, so it is a problem; a field the server added (a default) is reported;
  * 4. the whole set is applied again: no object may change (its resourceVersion must stay);
  * 5. the set's objects are deleted again (namespaces stay: without the namespace controller a deleted namespace
- *    never goes away), so sets from different tests that reuse names do not meet (a RoleBinding's roleRef, for
- *    one, cannot change).
+ *    never goes away, but lose the labels and annotations the set gave them), so sets from different tests that
+ *    reuse names do not meet (a RoleBinding's roleRef, for one, cannot change; a tenant's admission label must not
+ *    put the next set's objects under its policies).
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { compareSentStored, FieldDifference, formatDifference } from './compare';
-import { ApiError, describeRef, KubeClient, KubeObject, syncGroups } from '../util/apiserver';
+import { ApiError, describeRef, KubeClient, KubeObject, sleep, syncGroups } from '../util/apiserver';
 import { ManifestObject } from '../util/schema';
 import { parseManifest, RecordedSet } from '../util/synth';
 
@@ -197,6 +198,18 @@ export async function applyAndCheck(client: KubeClient, manifests: readonly Mani
       if (!(e instanceof ApiError && e.status === 404)) problems.push(`${label(m)}: could not be deleted after the check: ${message(e)}`);
     }
   }
+  // ... but not their labels and annotations: applied again bare (server-side apply drops what the set set), so a
+  // label that put a namespace under an admission policy (an IsolatedTenant's) does not judge the next set's objects
+  // there while the server's policy cache still holds the deleted policy.
+  const namespaces = [...stored.keys()].filter((m) => m.object.kind === 'Namespace' && m.object.apiVersion === 'v1');
+  for (const m of namespaces) {
+    try {
+      await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: m.object.metadata.name } } as ManifestObject);
+    } catch (e) {
+      problems.push(`${label(m)}: could not be reset after the check: ${message(e)}`);
+    }
+  }
+  if (namespaces.length > 0 && manifests.some((m) => m.object.kind === 'ValidatingAdmissionPolicyBinding')) await sleep(250);
 
   const added = differences.filter((d) => d.difference.kind === 'added');
   return { applied: stored.size, problems, added, differences };
