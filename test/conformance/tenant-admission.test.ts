@@ -29,7 +29,9 @@ function talk(): ManifestObject[] {
     const tenant = new IsolatedTenant(chart, `tenant-${t}`, {
       name: `tenant-${t}`,
       defaultNetwork: {
-        name: 'net', bridge: 'br1', vlan: 2001 + i,
+        name: 'net',
+        bridge: 'br1',
+        vlan: 2001 + i,
         ipam: Ipam.whereabouts({ range: `10.20${i + 1}.0.0/24`, routes: [{ destination: '0.0.0.0/0', gateway: `10.20${i + 1}.0.1` }] }),
       },
       sharedNetworks: [storage],
@@ -73,7 +75,8 @@ describe('the tenant admission policies, in a real API server', () => {
     await admin.applyCrds();
     // (namespaces the app uses but does not create, as Argo CD's CreateNamespace would)
     const created = new Set(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
-    for (const ns of new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => !!n && !created.has(n)))) await admin.ensureNamespace(ns);
+    const used = new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => !!n && !created.has(n)));
+    for (const ns of used) await admin.ensureNamespace(ns);
     await admin.applyAll(objects.filter((o) => o.kind !== 'VirtualMachine'));
     // ... alice administers tenant-a (the tenant's own Role), and the policies are active
     alice = server().as('alice', ['tenant-a-admins']);
