@@ -3,3 +3,4 @@ export * from './tenancy';
 export * from './stacks';
 export * from './compute';
 export * from './storage';
+export * from './output';

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { garden, vmCluster } from '../examples/main';
+import { INDEX_FILE } from '../src/output/staged-output';
 import { ManifestObject, validateAll } from './util/schema';
 import { parseManifest } from './util/synth';
 
@@ -36,7 +37,9 @@ describe('the example app', () => {
   synthInto(first);
   synthInto(second);
   const tree = readTree(first);
-  const objects: ManifestObject[] = Object.values(tree).flatMap((text) => parseManifest(text));
+  // Every file but GitOpsApp's index (checked on its own below) is a manifest.
+  const manifests = Object.fromEntries(Object.entries(tree).filter(([file]) => path.basename(file) !== INDEX_FILE));
+  const objects: ManifestObject[] = Object.values(manifests).flatMap((text) => parseManifest(text));
   const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name)!;
 
   test('synthesizing twice gives byte-identical YAML (determinism)', () => {
@@ -59,15 +62,22 @@ describe('the example app', () => {
     expect(readTree(EXPECTED)).toStrictEqual(tree);
   });
 
+  test('each app folder holds its manifests and the index of exactly those files (which a later synth prunes by)', () => {
+    for (const app of ['vm-cluster', 'garden']) {
+      const written = Object.keys(manifests).filter((f) => f.startsWith(app + path.sep)).map((f) => path.relative(app, f).split(path.sep).join('/'));
+      expect(JSON.parse(tree[path.join(app, INDEX_FILE)])).toStrictEqual({ generator: 'cdk8s-kubevirt GitOpsApp', files: written.sort() });
+    }
+  });
+
   test('the garden app writes one file per resource, named by namespace, kind and name', () => {
-    expect(Object.keys(tree).filter((f) => f.startsWith('garden'))).toStrictEqual([
+    expect(Object.keys(manifests).filter((f) => f.startsWith('garden'))).toStrictEqual([
       path.join('garden', 'shoots', 'garden-dev.shoot.shoot-1.yaml'),
       path.join('garden', 'shoots', 'garden-dev.shoot.shoot-2.yaml'),
     ]);
   });
 
   test('in every file, objects come in sync-wave order: networks and images before the VMs that need them', () => {
-    for (const [file, text] of Object.entries(tree)) {
+    for (const [file, text] of Object.entries(manifests)) {
       const waves = parseManifest(text).map((o) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0));
       expect({ file, waves }).toStrictEqual({ file, waves: [...waves].sort((a, b) => a - b) });
     }

@@ -167,7 +167,7 @@ describe('GitOpsApp', () => {
   test('one file per app', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-'));
     build({ outdir, layout: ManifestLayout.SINGLE_FILE }).synth();
-    expect(fs.readdirSync(outdir)).toStrictEqual(['app.k8s.yaml']);
+    expect(fs.readdirSync(outdir).sort()).toStrictEqual(['.cdk8s-kubevirt-files.json', 'app.k8s.yaml']);
   });
 
   test('one file per resource: no two objects share a file, even with equal kind and name in two namespaces', () => {
