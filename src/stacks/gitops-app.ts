@@ -4,7 +4,8 @@ import { checkEnum, fail } from '../core/errors';
 import { SYNC_WAVE_ANNOTATION, SYNC_WAVES_CONTEXT } from '../core/objects';
 import { outputFilesOf, WRITES_OUTPUT_FILES } from '../output/extra-files';
 import { isOutputPath, StagedOutput, WaveOrderedDocs } from '../output/staged-output';
-import { _stringifyDocument, ManifestYaml } from '../output/yaml';
+import { stringifyDocument } from '../output/emitter';
+import { ManifestYaml } from '../output/yaml';
 
 /**
  * How the manifests of an app are laid out in the output directory.
@@ -143,7 +144,7 @@ export class GitOpsApp extends App {
             const m = o.toJson();
             const file = `${dir}/${resourceFileName(m, this.resourceFileExtension)}`;
             output.claim(file, o);
-            output.writeFile(file, _stringifyDocument(m));
+            output.writeFile(file, stringifyDocument(m));
           }
         }
         break;
@@ -210,7 +211,7 @@ function orderByWave(chart: Chart): any[] {
 function renderChart(chart: Chart, docs: WaveOrderedDocs): WaveOrderedDocs {
   for (const o of objectsOf(chart)) {
     const m = o.toJson();
-    docs.add(waveOf(m), _stringifyDocument(m));
+    docs.add(waveOf(m), stringifyDocument(m));
   }
   return docs;
 }
