@@ -26,9 +26,9 @@ const SPILL_DIR = '.spill';
 /** @internal Sizes of the writer (tests lower them to reach the spill files with a small app). */
 export const LIMITS = {
   /** Characters buffered before a write to the file. */
-  writeChunk: 1 << 20,
+  writeChunk: 1024 * 1024,
   /** Characters of ordered documents held in memory before they go to spill files (see WaveOrderedDocs). */
-  spillThreshold: 16 << 20,
+  spillThreshold: 16 * 1024 * 1024,
 };
 
 interface IndexFile {
@@ -55,7 +55,7 @@ export class FileSink {
   /** Copies a whole file after what was written so far. */
   public append(file: string): void {
     this.flush();
-    const buffer = Buffer.allocUnsafe(4 << 20);
+    const buffer = Buffer.allocUnsafe(4 * 1024 * 1024);
     const fd = fs.openSync(file, 'r');
     try {
       for (let n = fs.readSync(fd, buffer, 0, buffer.length, null); n > 0; n = fs.readSync(fd, buffer, 0, buffer.length, null)) {

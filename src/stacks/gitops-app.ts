@@ -2,9 +2,9 @@ import { ApiObject, App, AppProps, Chart, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkEnum, fail } from '../core/errors';
 import { SYNC_WAVE_ANNOTATION, SYNC_WAVES_CONTEXT } from '../core/objects';
+import { stringifyDocument } from '../output/emitter';
 import { outputFilesOf, WRITES_OUTPUT_FILES } from '../output/extra-files';
 import { isOutputPath, StagedOutput, WaveOrderedDocs } from '../output/staged-output';
-import { stringifyDocument } from '../output/emitter';
 import { ManifestYaml } from '../output/yaml';
 
 /**

@@ -27,7 +27,7 @@ const CASES: Array<[string, unknown, string]> = [
   ['a multi-line string ending in spaces is double-quoted, folded at 40 characters', { a: 'x\n ', b: `${'a'.repeat(40)}\nb\n ` },
     `a: "x\\n "\nb: "${'a'.repeat(40)}\n\n  b\n\n  \\ "\n`],
   ['control characters force double quotes with YAML escapes', { a: 'a\u0000b\u0007\u001b\u0085\u00a0\u2028\u0001' }, 'a: "a\\0b\\a\\e\u0085\u00a0\u2028\\x01"\n'],
-  ['unicode is written as it is', { 'ключ': 'значение 日本 😀' }, 'ключ: значение 日本 😀\n'],
+  ['unicode is written as it is', { ключ: 'значение 日本 😀' }, 'ключ: значение 日本 😀\n'],
   ['numbers, booleans, null, undefined', { a: 1, b: -0, c: 1.5, d: 1e21, e: NaN, f: -Infinity, g: true, h: null, i: undefined },
     'a: 1\nb: -0\nc: 1.5\nd: 1e+21\ne: .nan\nf: -.inf\ng: true\nh: null\ni: null\n'],
   ['empty collections are flow, others block; sequences are indented under their key', { a: {}, b: [], c: [{ x: [1, []] }, [2, 3]] },
