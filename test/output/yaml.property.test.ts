@@ -119,8 +119,8 @@ describe('property: ManifestYaml writes exactly the bytes of cdk8s\'s Yaml.strin
   });
 
   test('manifest-shaped documents, several to a file (undefined documents included)', () => {
-    const docs = fc.array(fc.oneof({ arbitrary: manifest, weight: 8 }, { arbitrary: fc.constant(undefined), weight: 1 }), { maxLength: 4 });
-    fc.assert(fc.property(docs, (docs) => {
+    const files = fc.array(fc.oneof({ arbitrary: manifest, weight: 8 }, { arbitrary: fc.constant(undefined), weight: 1 }), { maxLength: 4 });
+    fc.assert(fc.property(files, (docs) => {
       expect(ManifestYaml.stringify(...fresh(docs))).toBe(reference(...fresh(docs)));
     }), { numRuns: NUM_RUNS * 5 });
     expect(fallbacks).not.toHaveBeenCalled();
