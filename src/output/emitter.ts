@@ -81,30 +81,45 @@ function isPlainJson(v: object): boolean {
   return Object.getPrototypeOf(proto) === null && typeof proto.constructor === 'function' && proto.constructor.name === 'Object';
 }
 
+/** Indentation by depth, and the same after a line break: computed once, not per line. */
+const INDENTS: string[] = [''];
+const NEWLINE_INDENTS: string[] = ['\n'];
+function indentOf(depth: number): string {
+  while (INDENTS.length <= depth) {
+    INDENTS.push(INDENTS[INDENTS.length - 1] + INDENT_STEP);
+    NEWLINE_INDENTS.push('\n' + INDENTS[INDENTS.length - 1]);
+  }
+  return INDENTS[depth];
+}
+
 /**
- * One document. `seen` holds the objects and arrays of the document so far: the `yaml` package writes a
- * second occurrence of the same object as an alias, which this emitter leaves to it.
+ * One document. Pieces go to an array joined once at the end: a flat string, which is cheaper to hold and
+ * to write than the chain of concatenations `+=` leaves. `seen` holds the objects and arrays of the document
+ * so far: the `yaml` package writes a second occurrence of the same object as an alias, which this emitter
+ * leaves to it.
  */
 class Emitter {
-  public out = '';
+  private readonly parts: string[] = [];
   private readonly seen = new Set<object>();
 
-  /** A map or sequence that is not empty, or a scalar, as the document's root. */
-  public root(value: unknown): void {
+  /** The document: a map or sequence, or a scalar, as the root. */
+  public document(value: unknown): string {
+    const out = this.parts;
     if (value !== null && typeof value === 'object') {
       this.enter(value);
       if (Array.isArray(value)) {
-        if (value.length === 0) this.out += '[]';
-        else this.seq(value, '');
+        if (value.length === 0) out.push('[]');
+        else this.seq(value, 0);
       } else {
         const keys = Object.keys(value);
-        if (keys.length === 0) this.out += '{}';
-        else this.map(value as Record<string, unknown>, keys, '');
+        if (keys.length === 0) out.push('{}');
+        else this.map(value as Record<string, unknown>, keys, 0);
       }
     } else {
-      this.out += scalar(value, '', false);
+      out.push(scalar(value, '', false));
     }
-    this.out += '\n';
+    out.push('\n');
+    return out.join('');
   }
 
   private enter(value: object): void {
@@ -114,65 +129,69 @@ class Emitter {
     if (this.seen.size === size) throw NOT_PLAIN_JSON;
   }
 
-  /** The pairs of a non-empty map whose first key starts at the current column; later keys at `indent`. */
-  private map(obj: Record<string, unknown>, keys: string[], indent: string): void {
-    const inner = indent + INDENT_STEP;
+  /** The pairs of a non-empty map whose first key starts at the current column; later keys at `depth`. */
+  private map(obj: Record<string, unknown>, keys: string[], depth: number): void {
+    const out = this.parts;
+    const inner = indentOf(depth + 1);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i];
-      if (i > 0) this.out += '\n' + indent;
-      let k = key === '<<' ? key : scalarString(key, inner, true);
+      if (i > 0) out.push(NEWLINE_INDENTS[depth]);
+      const k = key === '<<' ? key : scalarString(key, inner, true);
       // stringifyPair: a key longer than 1024 characters becomes an explicit key (`? key` then `: value`).
       const explicit = k.length > 1024;
-      k = explicit ? `? ${k}\n${indent}:` : `${k}:`;
-      this.out += k;
-      this.value(obj[key], inner, explicit);
+      if (explicit) out.push('? ', k, NEWLINE_INDENTS[depth], ':');
+      else out.push(k, ':');
+      this.value(obj[key], depth + 1, explicit);
     }
   }
 
-  /** The items of a non-empty sequence whose first `- ` starts at the current column; later ones at `indent`. */
-  private seq(arr: unknown[], indent: string): void {
-    const inner = indent + INDENT_STEP;
+  /** The items of a non-empty sequence whose first `- ` starts at the current column; later ones at `depth`. */
+  private seq(arr: unknown[], depth: number): void {
+    const out = this.parts;
+    const inner = indentOf(depth + 1);
     for (let i = 0; i < arr.length; i++) {
-      this.out += i > 0 ? '\n' + indent + '- ' : '- ';
+      if (i > 0) out.push(NEWLINE_INDENTS[depth]);
+      out.push('- ');
       const item = arr[i];
       if (item !== null && typeof item === 'object') {
         this.enter(item);
         if (Array.isArray(item)) {
-          if (item.length === 0) this.out += '[]';
-          else this.seq(item, inner);
+          if (item.length === 0) out.push('[]');
+          else this.seq(item, depth + 1);
         } else {
           const keys = Object.keys(item);
-          if (keys.length === 0) this.out += '{}';
-          else this.map(item as Record<string, unknown>, keys, inner);
+          if (keys.length === 0) out.push('{}');
+          else this.map(item as Record<string, unknown>, keys, depth + 1);
         }
       } else {
-        this.out += scalar(item, inner, false);
+        out.push(scalar(item, inner, false));
       }
     }
   }
 
-  /** A pair's value after `key:`; `indent` is the pair's (the map's plus one step). */
-  private value(v: unknown, indent: string, explicitKey: boolean): void {
+  /** A pair's value after `key:`; `depth` is the pair's (the map's plus one). */
+  private value(v: unknown, depth: number, explicitKey: boolean): void {
+    const out = this.parts;
     if (v !== null && typeof v === 'object') {
       this.enter(v);
       if (Array.isArray(v)) {
         if (v.length === 0) {
-          this.out += ' []';
+          out.push(' []');
         } else {
-          this.out += explicitKey ? ' ' : '\n' + indent;
-          this.seq(v, indent);
+          out.push(explicitKey ? ' ' : NEWLINE_INDENTS[depth]);
+          this.seq(v, depth);
         }
       } else {
         const keys = Object.keys(v);
         if (keys.length === 0) {
-          this.out += ' {}';
+          out.push(' {}');
         } else {
-          this.out += explicitKey ? ' ' : '\n' + indent;
-          this.map(v as Record<string, unknown>, keys, indent);
+          out.push(explicitKey ? ' ' : NEWLINE_INDENTS[depth]);
+          this.map(v as Record<string, unknown>, keys, depth);
         }
       }
     } else {
-      this.out += ' ' + scalar(v, indent, false);
+      out.push(' ', scalar(v, INDENTS[depth], false));
     }
   }
 }
@@ -345,12 +364,10 @@ function block(valueIn: string, indentIn: string, forceBlockIndent: boolean): st
  */
 export function stringifyDocument(doc: unknown): string {
   if (doc === undefined) return '\n';
-  const e = new Emitter();
   try {
-    e.root(doc);
+    return new Emitter().document(doc);
   } catch (err) {
     if (err !== NOT_PLAIN_JSON) throw err;
     return Yaml.stringify(doc);
   }
-  return e.out;
 }

@@ -97,10 +97,10 @@ export class GitOpsApp extends App {
    * output folder as one transaction: see the class description.
    */
   public synth(): void {
-    validateOnce(this);
+    const charts = chartsInOrder(this, validateOnce(this));
     const output = new StagedOutput(this.outdir, this);
     try {
-      this.writeManifests(output);
+      this.writeManifests(output, charts);
       for (const extra of outputFilesOf(this)) {
         output.claim(extra.file, extra.owner);
         output.writeFile(extra.file, extra.render());
@@ -118,8 +118,7 @@ export class GitOpsApp extends App {
    * YAML is held (WaveOrderedDocs keeps a large file's documents in spill files), so memory stays flat per
    * object however large the estate.
    */
-  private writeManifests(output: StagedOutput): void {
-    const charts = this.charts;
+  private writeManifests(output: StagedOutput, charts: Chart[]): void {
     const fileOf = (chart: Chart, file: string) => {
       if (!isOutputPath(file)) fail(chart, 'id', chart.node.id, 'cannot name a file of the output (a chart id names its file or folder)');
       return file;
@@ -216,15 +215,34 @@ function renderChart(chart: Chart, docs: WaveOrderedDocs): WaveOrderedDocs {
   return docs;
 }
 
-/** Runs every construct's validations once and throws them all together, as cdk8s does. */
-function validateOnce(app: App): void {
+/** Runs every construct's validations once and throws them all together, as cdk8s does; returns every construct. */
+function validateOnce(app: App): IConstruct[] {
+  const all = app.node.findAll();
   const errors: string[] = [];
-  for (const c of app.node.findAll()) {
+  for (const c of all) {
     for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
   }
   if (errors.length > 0) {
     throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
   }
+  return all;
+}
+
+/**
+ * `app.charts` (cdk8s's order: the topology of the dependency graph of every construct), without building
+ * that graph when no construct declares a dependency: then the topology is the constructs' definition order
+ * (`findAll()`), except that paths that look like array indices would come first, which falls back too.
+ * Building the graph is a few hundred milliseconds for a 10,000-VM estate.
+ */
+function chartsInOrder(app: App, all: IConstruct[]): Chart[] {
+  const charts: Chart[] = [];
+  for (const c of all) {
+    const deps = (c.node as any)._dependencies;
+    if (!(deps instanceof Set) || deps.size > 0) return app.charts;
+    if (Chart.isChart(c)) charts.push(c);
+  }
+  if (app.node.children.some((c) => /^(0|[1-9][0-9]*)$/.test(c.node.id))) return app.charts;
+  return charts;
 }
 
 /** The chart's objects in definition order (nested charts are synthesized on their own). */

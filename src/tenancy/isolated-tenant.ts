@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { TenantPlan } from './tenant-plan';
-import { KubeVirtVm, KubeVirtVmProps } from '../compute/kubevirt-vm';
+import { KubeVirtVm, KubeVirtVmProps, VmServiceOptions } from '../compute/kubevirt-vm';
 import { PodNetwork, VmDns, VmMultusNetwork } from '../compute/networking';
 import { check, fail } from '../core/errors';
 import { requireDns1123Label } from '../core/names';
@@ -38,6 +38,23 @@ export interface TenantVmProps extends KubeVirtVmProps {
    * @default false
    */
   readonly openPodNetwork?: boolean;
+}
+
+/**
+ * One VM of a batch added with `IsolatedTenant.addVms()`: the props of `addVm()`, its construct id, and
+ * optionally its Service.
+ */
+export interface TenantVmSpec extends TenantVmProps {
+  /**
+   * Construct id of the VM.
+   * @default - the VM's `name` (then `name` is required)
+   */
+  readonly id?: string;
+  /**
+   * A Service in front of the VM, as `KubeVirtVm.exposeViaService(service)` makes it.
+   * @default - no Service
+   */
+  readonly service?: VmServiceOptions;
 }
 
 /**
@@ -235,6 +252,22 @@ export class IsolatedTenant extends Construct {
       podNetwork: openPodNetwork ? undefined : PodNetwork.none(),
       networks: [own, ...(vm.networks ?? []).filter((n) => n.network.reference !== this.defaultNetwork.reference)],
       dns,
+    });
+  }
+
+  /**
+   * Adds many VMs in one call: for each spec, `addVm(id, props)` and, with `service`, `exposeViaService(service)`.
+   * The result is the same as those calls one by one; from Python (and other jsii languages) it is one call
+   * instead of two per VM, which is most of the time a large estate takes there.
+   */
+  public addVms(vms: TenantVmSpec[]): KubeVirtVm[] {
+    return vms.map((spec, i) => {
+      const { id, service, ...props } = spec;
+      const vmId = id ?? props.name;
+      if (vmId === undefined) fail(this, `vms[${i}].id`, vmId, 'is required when name is left out (it is the construct id of the VM)');
+      const vm = this.addVm(vmId, props);
+      if (service !== undefined) vm.exposeViaService(service);
+      return vm;
     });
   }
 

@@ -203,6 +203,29 @@ describe('GitOpsApp output folder', () => {
     expect(readTree(held)['vms.k8s.yaml'].split('---\n')).toHaveLength(81);
   });
 
+  test.each([
+    ['no dependencies', ['a', 'c', 'd'], (_a: Chart, _c: Chart) => undefined],
+    ['a chart with a numeric id', ['a', 'c', '7'], (_a: Chart, _c: Chart) => undefined],
+    ['a chart that depends on a later one', ['a', 'c', 'd'], (a: Chart, c: Chart) => a.addDependency(c)],
+    ['an object that depends on an object of a later chart', ['a', 'c', 'd'],
+      (a: Chart, c: Chart) => a.node.findChild('n').node.addDependency(c.node.findChild('n'))],
+  ])('one file for the app: charts in cdk8s\'s order (%s)', (_name, ids, depend) => {
+    // GIVEN three charts, the first with a nested chart b
+    const build = () => {
+      const app = new GitOpsApp({ outdir: tmp(), layout: ManifestLayout.SINGLE_FILE });
+      const charts = ids.map((id) => new Chart(app, id, { namespace: `ns-${id}` }));
+      const nested = new Chart(charts[0], 'b', { namespace: 'ns-b' });
+      [...charts, nested].forEach((ch, i) => new BridgeNetwork(ch, 'n', { name: `n${i}`, bridge: 'br1', vlan: 10 + i }));
+      depend(charts[0], charts[1]);
+      return app;
+    };
+    const app = build();
+    app.synth();
+    // THEN the file holds the charts in the order of cdk8s's App.charts
+    const namespaces = fs.readFileSync(path.join(app.outdir, 'app.k8s.yaml'), 'utf8').match(/namespace: \S+/g);
+    expect(namespaces).toStrictEqual(build().charts.map((c) => `namespace: ${c.namespace}`));
+  });
+
   test('the manifests are what cdk8s writes, byte for byte, in wave order', () => {
     const outdir = tmp();
     const { app, chart } = estate(outdir, ['vm-0', 'vm-1']);
