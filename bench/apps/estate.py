@@ -2,7 +2,7 @@
 
     python bench/apps/estate.py --tenants T --vms V --out DIR [--batch]
 
---batch adds each tenant's VMs with one add_vms() call instead of add_vm() + expose_via_service() per VM.
+--batch adds each tenant's VMs with one add_vms(names, ...) call instead of add_vm() + expose_via_service() per VM.
 The last line printed is the result for the benchmark: when the phases ended (ms since the process started),
 and the peak resident set of this process and of the jsii kernel (node) processes it started.
 """
@@ -31,7 +31,7 @@ def ms():
 from cdk8s import Chart  # noqa: E402
 from cdk8s_kubevirt import (  # noqa: E402
     GitOpsApp, GoldenImage, ImageSource, Ipam, IpRoute, IsolatedTenant, SharedCephNetwork, TenantNetworkProps, TenantQuota,
-    TenantVmSpec, VmDisk, VmMultusNetwork, VmServiceOptions,
+    VmDisk, VmMultusNetwork, VmServiceOptions,
 )
 
 loaded = ms()
@@ -61,11 +61,8 @@ for t in range(tenants):
         shared_networks=[storage], dns_servers=[f"{net}.53"], quota=quota,
     )
     if batch:
-        service = VmServiceOptions()
-        tenant.add_vms([
-            TenantVmSpec(name=f"vm-{v:03d}", cpu=2, memory="4Gi", open_pod_network=True, networks=networks, root_disk=root_disk, service=service)
-            for v in range(vms)
-        ])
+        tenant.add_vms([f"vm-{v:03d}" for v in range(vms)], cpu=2, memory="4Gi", open_pod_network=True, networks=networks,
+                       root_disk=root_disk, service=VmServiceOptions())
     else:
         for v in range(vms):
             vm = f"vm-{v:03d}"

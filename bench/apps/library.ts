@@ -6,7 +6,7 @@
  *
  *   node bench/out/apps/library.js --lib <compiled library> --tenants T --vms V --out DIR [--batch]
  *
- * --batch adds each tenant's VMs with one `addVms()` call instead of `addVm()` + `exposeViaService()` per VM.
+ * --batch adds each tenant's VMs with one `addVms(names, props)` call instead of `addVm()` + `exposeViaService()` per VM.
  */
 import { arg, now, report } from './app-report';
 import type * as Lib from '../../src';
@@ -51,12 +51,9 @@ for (let t = 0; t < tenants; t++) {
     quota: { cpu: '200', memory: '512Gi', storage: '2Ti', virtualMachines: 100 },
   });
   if (batch) {
-    const specs: Lib.TenantVmSpec[] = [];
-    for (let v = 0; v < vms; v++) {
-      const vm = `vm-${String(v).padStart(3, '0')}`;
-      specs.push({ name: vm, cpu: 2, memory: '4Gi', openPodNetwork: true, networks, rootDisk, service: {} });
-    }
-    tenant.addVms(specs);
+    const names: string[] = [];
+    for (let v = 0; v < vms; v++) names.push(`vm-${String(v).padStart(3, '0')}`);
+    tenant.addVms(names, { cpu: 2, memory: '4Gi', openPodNetwork: true, networks, rootDisk, service: {} });
   } else {
     for (let v = 0; v < vms; v++) {
       const vm = `vm-${String(v).padStart(3, '0')}`;

@@ -41,17 +41,13 @@ export interface TenantVmProps extends KubeVirtVmProps {
 }
 
 /**
- * One VM of a batch added with `IsolatedTenant.addVms()`: the props of `addVm()`, its construct id, and
- * optionally its Service.
+ * What the VMs added with `IsolatedTenant.addVms()` share: the props of `addVm()` (without `name`, which
+ * comes from the list of names) and optionally a Service in front of each.
  */
-export interface TenantVmSpec extends TenantVmProps {
+export interface TenantVmGroupProps extends TenantVmProps {
   /**
-   * Construct id of the VM.
-   * @default - the VM's `name` (then `name` is required)
-   */
-  readonly id?: string;
-  /**
-   * A Service in front of the VM, as `KubeVirtVm.exposeViaService(service)` makes it.
+   * A Service in front of each VM, as `KubeVirtVm.exposeViaService(service)` makes it (named after its VM
+   * unless `service.name` is set, which then fits only a group of one).
    * @default - no Service
    */
   readonly service?: VmServiceOptions;
@@ -256,18 +252,21 @@ export class IsolatedTenant extends Construct {
   }
 
   /**
-   * Adds many VMs in one call: for each spec, `addVm(id, props)` and, with `service`, `exposeViaService(service)`.
-   * The result is the same as those calls one by one; from Python (and other jsii languages) it is one call
-   * instead of two per VM, which is most of the time a large estate takes there.
+   * Adds one VM per name, all alike: for each name, `addVm(name, { ...props, name })` and, with `service`,
+   * `exposeViaService(service)`. The result is the same as those calls one by one. From Python (and other
+   * jsii languages) it is one call for the whole group instead of two per VM, with no struct per VM to
+   * build and type-check: most of the time a large estate takes there.
+   *
+   * @example
+   * tenant.addVms(['web-1', 'web-2', 'web-3'], { cpu: 2, memory: '4Gi', rootDisk, service: {} });
    */
-  public addVms(vms: TenantVmSpec[]): KubeVirtVm[] {
-    return vms.map((spec, i) => {
-      const { id, service, ...props } = spec;
-      const vmId = id ?? props.name;
-      if (vmId === undefined) fail(this, `vms[${i}].id`, vmId, 'is required when name is left out (it is the construct id of the VM)');
-      const vm = this.addVm(vmId, props);
-      if (service !== undefined) vm.exposeViaService(service);
-      return vm;
+  public addVms(names: string[], props: TenantVmGroupProps = {}): KubeVirtVm[] {
+    const { service, ...vm } = props;
+    if (vm.name !== undefined) fail(this, 'props.name', vm.name, 'cannot be set for a group of VMs: each VM is named by its entry in names');
+    return names.map((name) => {
+      const created = this.addVm(name, { ...vm, name });
+      if (service !== undefined) created.exposeViaService(service);
+      return created;
     });
   }
 
