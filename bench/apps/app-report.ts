@@ -37,6 +37,11 @@ export function report(loadedMs: number, builtMs: number, writtenMs: number): vo
     gc();
     heapAfterBytes = process.memoryUsage().heapUsed;
   }
+  // For memory work: a heap snapshot of what the app still holds after writing (its objects are alive here).
+  if (process.env.BENCH_HEAP_SNAPSHOT) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('v8').writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
+  }
   const r: AppReport = { loadedMs, builtMs, writtenMs, heapAfterBytes, peakRssBytes: peakRss() };
   process.stdout.write(`${RESULT_TAG}${JSON.stringify(r)}\n`);
 }

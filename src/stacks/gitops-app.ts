@@ -237,8 +237,9 @@ function validateOnce(app: App): IConstruct[] {
 function chartsInOrder(app: App, all: IConstruct[]): Chart[] {
   const charts: Chart[] = [];
   for (const c of all) {
+    // constructs keeps a node's own dependencies in `_dependencies`, created by the first addDependency().
     const deps = (c.node as any)._dependencies;
-    if (!(deps instanceof Set) || deps.size > 0) return app.charts;
+    if (deps !== undefined && (!(deps instanceof Set) || deps.size > 0)) return app.charts;
     if (Chart.isChart(c)) charts.push(c);
   }
   if (app.node.children.some((c) => /^(0|[1-9][0-9]*)$/.test(c.node.id))) return app.charts;

@@ -1,7 +1,8 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, Chart, Lazy, Yaml, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, Lazy, Yaml, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import { BridgeNetwork, GitOpsApp, GitOpsAppProps, KubeVirtVm, ManifestLayout } from '../../src';
 import { addOutputFile } from '../../src/output/extra-files';
@@ -220,7 +221,11 @@ describe('GitOpsApp output folder', () => {
       return app;
     };
     const app = build();
+    const graph = jest.spyOn(App.prototype, 'charts', 'get');
     app.synth();
+    // (only an app with dependencies or numeric ids needs cdk8s's dependency graph)
+    expect(graph.mock.calls.length > 0).toBe(_name !== 'no dependencies');
+    graph.mockRestore();
     // THEN the file holds the charts in the order of cdk8s's App.charts
     const namespaces = fs.readFileSync(path.join(app.outdir, 'app.k8s.yaml'), 'utf8').match(/namespace: \S+/g);
     expect(namespaces).toStrictEqual(build().charts.map((c) => `namespace: ${c.namespace}`));
@@ -232,6 +237,23 @@ describe('GitOpsApp output folder', () => {
     const expected = Yaml.stringify(...app.synthManifests().find((c) => c.chart === chart.node.id)!.manifests);
     app.synth();
     expect(fs.readFileSync(path.join(outdir, 'vms.k8s.yaml'), 'utf8')).toBe(expected);
+  });
+});
+
+describe('what `cdk8s synth` does to the output folder (README: "Writing into a GitOps repository")', () => {
+  test('cdk8s synth deletes the whole output folder before it runs the app: unrelated files are lost', () => {
+    // GIVEN a cdk8s project whose output folder holds a README, and an app that writes nothing
+    const project = tmp();
+    fs.writeFileSync(path.join(project, 'cdk8s.yaml'), 'app: node app.js\noutput: out\n');
+    fs.writeFileSync(path.join(project, 'app.js'), 'require("fs").mkdirSync(process.env.CDK8S_OUTDIR, { recursive: true });\n');
+    fs.mkdirSync(path.join(project, 'out'));
+    fs.writeFileSync(path.join(project, 'out', 'README.md'), '# cluster\n');
+    // WHEN cdk8s synth runs (the CLI of this repository's devDependencies, offline)
+    const cli = path.join(path.dirname(require.resolve('cdk8s-cli/package.json')), 'bin', 'cdk8s');
+    const res = spawnSync(process.execPath, [cli, 'synth', '--no-check-upgrade'], { cwd: project, encoding: 'utf8' });
+    expect(res.status).toBe(0);
+    // THEN the README is gone: the CLI removed the folder before the app ran
+    expect(fs.existsSync(path.join(project, 'out', 'README.md'))).toBe(false);
   });
 });
 
