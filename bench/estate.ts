@@ -60,6 +60,8 @@ interface Options {
   readonly check: 'auto' | 'full' | 'bytes' | 'none';
   readonly out: string;
   readonly updateReadme: boolean;
+  /** One untimed run of every variant at the smallest estate before the timed rounds (disk caches, bytecode). */
+  readonly warmup: boolean;
   /** Only compile the library and the apps (and set up helm and Python for the chosen variants), for profiling. */
   readonly setupOnly: boolean;
   /** Start the Node apps with --expose-gc and report their heap after writing (a full GC at the end: slower exit). */
@@ -74,6 +76,7 @@ const USAGE = `usage: npx projen bench -- [options]
   --check MODE        output identity checks: auto (objects up to 20,000 VMs, bytes always), full, bytes, none
   --out DIR           outputs and results (default bench/out, gitignored)
   --update-readme     also replace the table between <!-- bench:start --> and <!-- bench:end --> in README.md
+  --no-warmup         skip the untimed run of every variant at the smallest estate before the timed rounds
   --setup-only        compile the library and apps into bench/out (and set up the chosen variants' tools), run nothing
   --heap              report the Node apps' heap after writing (a full GC before exit: not for timing runs)`;
 
@@ -88,7 +91,7 @@ function parseArgs(argv: string[]): Options {
     }
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
     if (!m) throw new Error(`unknown argument ${JSON.stringify(a)}\n${USAGE}`);
-    if (['update-readme', 'heap', 'setup-only'].includes(m[1])) {
+    if (['update-readme', 'heap', 'setup-only', 'no-warmup'].includes(m[1])) {
       o[m[1]] = 'true';
       continue;
     }
@@ -96,7 +99,7 @@ function parseArgs(argv: string[]): Options {
     if (o[m[1]] === undefined) throw new Error(`--${m[1]} needs a value\n${USAGE}`);
   }
   for (const k of Object.keys(o)) {
-    if (!['vms', 'per-tenant', 'runs', 'variants', 'check', 'out', 'update-readme', 'heap', 'setup-only'].includes(k)) throw new Error(`unknown option --${k}\n${USAGE}`);
+    if (!['vms', 'per-tenant', 'runs', 'variants', 'check', 'out', 'update-readme', 'heap', 'setup-only', 'no-warmup'].includes(k)) throw new Error(`unknown option --${k}\n${USAGE}`);
   }
   const whole = (name: string, v: string) => {
     const n = Number(v);
@@ -124,6 +127,7 @@ function parseArgs(argv: string[]): Options {
     updateReadme: o['update-readme'] === 'true',
     heap: o.heap === 'true',
     setupOnly: o['setup-only'] === 'true',
+    warmup: o['no-warmup'] !== 'true',
   };
 }
 
@@ -231,6 +235,8 @@ function ensurePython(): string {
   const file = path.join(VENV, 'constraints.txt');
   fs.writeFileSync(file, constraints.join('\n') + '\n');
   sh(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--constraint', file, wheel]);
+  // The first import compiles bytecode and fills the jsii kernel's package cache: a one-time cost, not measured.
+  sh(python, ['-c', 'import cdk8s_kubevirt']);
   fs.writeFileSync(marker, digest);
   return python;
 }
@@ -577,6 +583,11 @@ function main(): void {
   // The library runs first at each size in the first round (its output is the reference); later rounds
   // rotate the order, so that neither the order nor a slow moment of the machine favours one variant.
   const variants = ['library' as Variant, ...opts.variants.filter((v) => v !== 'library')];
+  if (opts.warmup) {
+    const smallest = Math.min(...opts.vms);
+    for (const v of variants) runOnce(env, opts, v, smallest, 0);
+    console.error(`bench: warmed up (one untimed run of every variant at ${int(smallest)} VMs)`);
+  }
   const results: Run[] = [];
   const checks: Check[] = [];
   const objectsByVms = new Map<number, number>();

@@ -4,6 +4,7 @@ import { checkEnum, fail } from '../core/errors';
 import { SYNC_WAVE_ANNOTATION, SYNC_WAVES_CONTEXT } from '../core/objects';
 import { stringifyDocument } from '../output/emitter';
 import { outputFilesOf, WRITES_OUTPUT_FILES } from '../output/extra-files';
+import { canRenderFast, renderObject } from '../output/render';
 import { isOutputPath, StagedOutput, WaveOrderedDocs } from '../output/staged-output';
 import { ManifestYaml } from '../output/yaml';
 
@@ -85,7 +86,8 @@ export class GitOpsApp extends App {
    */
   public synthManifests(): ChartManifests[] {
     validateOnce(this);
-    return this.charts.map((chart) => ({ chart: chart.node.id, manifests: orderByWave(chart) }));
+    const fast = canRenderFast(this);
+    return this.charts.map((chart) => ({ chart: chart.node.id, manifests: orderByWave(chart, fast) }));
   }
 
   public synthYaml(): string {
@@ -119,6 +121,7 @@ export class GitOpsApp extends App {
    * object however large the estate.
    */
   private writeManifests(output: StagedOutput, charts: Chart[]): void {
+    const fast = canRenderFast(this);
     const fileOf = (chart: Chart, file: string) => {
       if (!isOutputPath(file)) fail(chart, 'id', chart.node.id, 'cannot name a file of the output (a chart id names its file or folder)');
       return file;
@@ -130,7 +133,7 @@ export class GitOpsApp extends App {
         const sink = output.open(file);
         try {
           let first = true;
-          for (const chart of charts) first = renderChart(chart, new WaveOrderedDocs(output)).writeTo(sink, first);
+          for (const chart of charts) first = renderChart(chart, new WaveOrderedDocs(output), fast).writeTo(sink, first);
         } finally {
           sink.close();
         }
@@ -140,7 +143,7 @@ export class GitOpsApp extends App {
         for (const chart of charts) {
           const dir = fileOf(chart, chart.node.id);
           for (const o of objectsOf(chart)) {
-            const m = o.toJson();
+            const m = renderObject(o, fast);
             const file = `${dir}/${resourceFileName(m, this.resourceFileExtension)}`;
             output.claim(file, o);
             output.writeFile(file, stringifyDocument(m));
@@ -153,7 +156,7 @@ export class GitOpsApp extends App {
           output.claim(file, chart);
           const sink = output.open(file);
           try {
-            renderChart(chart, new WaveOrderedDocs(output)).writeTo(sink, true);
+            renderChart(chart, new WaveOrderedDocs(output), fast).writeTo(sink, true);
           } finally {
             sink.close();
           }
@@ -202,14 +205,14 @@ function byWave<T>(items: T[], waveOfItem: (item: T) => number): T[] {
 }
 
 /** The chart's objects in definition order, stable-sorted by wave. */
-function orderByWave(chart: Chart): any[] {
-  return byWave(objectsOf(chart).map((o) => o.toJson()), waveOf);
+function orderByWave(chart: Chart, fast: boolean): any[] {
+  return byWave(objectsOf(chart).map((o) => renderObject(o, fast)), waveOf);
 }
 
 /** The chart's objects as YAML documents, in the order of orderByWave(). */
-function renderChart(chart: Chart, docs: WaveOrderedDocs): WaveOrderedDocs {
+function renderChart(chart: Chart, docs: WaveOrderedDocs, fast: boolean): WaveOrderedDocs {
   for (const o of objectsOf(chart)) {
-    const m = o.toJson();
+    const m = renderObject(o, fast);
     docs.add(waveOf(m), stringifyDocument(m));
   }
   return docs;
