@@ -1,4 +1,4 @@
-import { ApiObject, App, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 
 /*
  * An object's JSON as `apiObject.toJson()` returns it, computed in one pass.
@@ -26,6 +26,7 @@ class UseToJson extends Error {}
 const USE_TO_JSON = new UseToJson();
 
 const TO_JSON = ApiObject.prototype.toJson;
+const METADATA_TO_JSON = ApiObjectMetadataDefinition.prototype.toJson;
 
 /** How many objects took the one-pass path and how many cdk8s's toJson (read by the tests). */
 export const renderCounts = { onePass: 0, toJson: 0 };
@@ -42,12 +43,12 @@ function builtInResolversOnly(app: App): boolean {
  * number-or-string union), then arrays element by element, plain objects key by key (sorted unless
  * CDK8S_DISABLE_SORT), null and undefined dropped from objects.
  */
-function resolveAndSanitize(value: any, sortKeys: boolean): any {
+function resolveAndSanitize(value: any, sortKeys: boolean, filterEmpty = false): any {
   if (value == null) return undefined;
   // LazyResolver
-  if (value instanceof Lazy) return resolveAndSanitize(value.produce(), sortKeys);
+  if (value instanceof Lazy) return resolveAndSanitize(value.produce(), sortKeys, filterEmpty);
   // ImplicitTokenResolver
-  if (typeof value.resolve === 'function') return resolveAndSanitize(value.resolve(), sortKeys);
+  if (typeof value.resolve === 'function') return resolveAndSanitize(value.resolve(), sortKeys, filterEmpty);
   const type = typeof value;
   if (type !== 'object') {
     // NumberStringUnionResolver looks at `.value` of anything but a plain object: a primitive has none
@@ -57,30 +58,65 @@ function resolveAndSanitize(value: any, sortKeys: boolean): any {
   }
   if (Array.isArray(value)) {
     if (Object.getPrototypeOf(value) !== Array.prototype || (value as any).value !== undefined) throw USE_TO_JSON;
+    // sanitizeValue's filterEmptyArrays (metadata): an empty array is left out
+    if (filterEmpty && value.length === 0) return undefined;
     const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = resolveAndSanitize(value[i], sortKeys);
+    for (let i = 0; i < value.length; i++) out[i] = resolveAndSanitize(value[i], sortKeys, filterEmpty);
     return out;
   }
   if (value.constructor !== Object || Object.getPrototypeOf(value) !== Object.prototype) {
     // a class instance: the union resolver turns `{ value }` holders into plain objects; anything else makes
     // sanitizeValue throw, with cdk8s's message
     const v = value.value;
-    if (typeof v === 'number' || typeof v === 'string') return resolveAndSanitize({ value: v }, sortKeys);
+    if (typeof v === 'number' || typeof v === 'string') return resolveAndSanitize({ value: v }, sortKeys, filterEmpty);
     throw USE_TO_JSON;
   }
   // cdk8s resolves every value (in key order) before it sorts and sanitizes: resolve in that order too, so
   // that producers with side effects see the same sequence.
   const keys = Object.keys(value);
   const resolved = new Array(keys.length);
-  for (let i = 0; i < keys.length; i++) resolved[i] = resolveAndSanitize(value[keys[i]], sortKeys);
+  for (let i = 0; i < keys.length; i++) resolved[i] = resolveAndSanitize(value[keys[i]], sortKeys, filterEmpty);
   const out: Record<string, any> = {};
+  let n = 0;
   if (sortKeys) {
     const order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
-    for (const i of order) if (resolved[i] != null) out[keys[i]] = resolved[i];
+    for (const i of order) {
+      if (resolved[i] != null) {
+        out[keys[i]] = resolved[i];
+        n++;
+      }
+    }
   } else {
-    for (let i = 0; i < keys.length; i++) if (resolved[i] != null) out[keys[i]] = resolved[i];
+    for (let i = 0; i < keys.length; i++) {
+      if (resolved[i] != null) {
+        out[keys[i]] = resolved[i];
+        n++;
+      }
+    }
   }
-  return out;
+  // sanitizeValue's filterEmptyObjects (metadata): an object left empty is left out
+  return filterEmpty && n === 0 ? undefined : out;
+}
+
+/**
+ * `metadata.toJson()` (lib/metadata.js): the additional attributes, name, namespace, annotations, finalizers,
+ * owner references and labels, resolved, then sanitized with empty arrays and objects left out and keys
+ * always sorted.
+ */
+function metadataJson(metadata: ApiObjectMetadataDefinition): any {
+  const m = metadata as any;
+  if (m.toJson !== METADATA_TO_JSON || m._additionalAttributes === null || typeof m._additionalAttributes !== 'object') {
+    return metadata.toJson();
+  }
+  return resolveAndSanitize({
+    ...m._additionalAttributes,
+    name: m.name,
+    namespace: m.namespace,
+    annotations: m.annotations,
+    finalizers: m.finalizers,
+    ownerReferences: m.ownerReferences,
+    labels: m.labels,
+  }, true, true);
 }
 
 /**
@@ -95,7 +131,7 @@ export function renderObject(o: ApiObject, fast: boolean): any {
     return o.toJson();
   }
   try {
-    const data = { ...props, metadata: o.metadata.toJson() };
+    const data = { ...props, metadata: metadataJson(o.metadata) };
     const json = resolveAndSanitize(data, !process.env.CDK8S_DISABLE_SORT);
     const patched = patches.length > 0 ? JsonPatch.apply(json, ...patches) : json;
     const result: Record<string, any> = {};

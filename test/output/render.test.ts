@@ -51,6 +51,11 @@ const spec = fc.record({
   props: fc.dictionary(key, value, { maxKeys: 5 }),
   spec: value,
   labels: fc.option(fc.dictionary(fc.constantFrom('app', 'tier', 'x/y'), fc.string({ maxLength: 5 }), { maxKeys: 2 }), { nil: undefined }),
+  // metadata: more attributes, annotations and finalizers added later, values of every kind
+  extraMetadata: fc.dictionary(fc.constantFrom('generateName', 'uid', 'custom', 'annotations'), value, { maxKeys: 2 }),
+  annotations: fc.array(fc.tuple(fc.constantFrom('a', 'b/c'), fc.string({ maxLength: 4 })), { maxLength: 2 }),
+  finalizers: fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }),
+  metadataAdds: fc.array(fc.tuple(fc.constantFrom('x', 'ownerReferences', 'labels'), value), { maxLength: 2 }),
   patches: fc.array(patch, { maxLength: 2 }),
   disableSort: fc.boolean(),
   resolver: fc.boolean(),
@@ -75,7 +80,12 @@ describe('renderObject: what ApiObject.toJson() returns, in one pass', () => {
       try {
         const app = new App(s.resolver ? { resolvers: [{ resolve: () => undefined }] } : {});
         const chart = new Chart(app, 'c', { namespace: 'ns' });
-        const o = new ApiObject(chart, 'o', { ...s.props, apiVersion: 'v1', kind: 'Thing', metadata: { name: 'n', labels: s.labels }, spec: s.spec });
+        const o = new ApiObject(chart, 'o', {
+          ...s.props, apiVersion: 'v1', kind: 'Thing', metadata: { ...s.extraMetadata, name: 'n', labels: s.labels }, spec: s.spec,
+        });
+        for (const [k, v] of s.annotations) o.metadata.addAnnotation(k, v);
+        if (s.finalizers.length > 0) o.metadata.addFinalizers(...s.finalizers);
+        for (const [k, v] of s.metadataAdds) o.metadata.add(k, v);
         if (s.patches.length > 0) o.addJsonPatch(...s.patches);
         const fast = canRenderFast(app);
         expect(fast).toBe(!s.resolver);
