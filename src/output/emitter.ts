@@ -99,12 +99,16 @@ function indentOf(depth: number): string {
  * leaves to it.
  */
 class Emitter {
+  /** Whether a document is being written (a getter that writes YAML itself gets an emitter of its own). */
+  public busy = false;
   private readonly parts: string[] = [];
   private readonly seen = new Set<object>();
 
   /** The document: a map or sequence, or a scalar, as the root. */
   public document(value: unknown): string {
     const out = this.parts;
+    out.length = 0;
+    this.seen.clear();
     if (value !== null && typeof value === 'object') {
       this.enter(value);
       if (Array.isArray(value)) {
@@ -119,7 +123,10 @@ class Emitter {
       out.push(scalar(value, '', false));
     }
     out.push('\n');
-    return out.join('');
+    const text = out.join('');
+    out.length = 0;
+    this.seen.clear();
+    return text;
   }
 
   private enter(value: object): void {
@@ -195,6 +202,8 @@ class Emitter {
     }
   }
 }
+
+const SHARED = new Emitter();
 
 /** A scalar value (never a key). Only a scalar document has the indent ''. */
 function scalar(v: unknown, indent: string, implicitKey: boolean): string {
@@ -364,10 +373,15 @@ function block(valueIn: string, indentIn: string, forceBlockIndent: boolean): st
  */
 export function stringifyDocument(doc: unknown): string {
   if (doc === undefined) return '\n';
+  // One emitter for all documents (its arrays are reused), unless one is being written already.
+  const emitter = SHARED.busy ? new Emitter() : SHARED;
+  emitter.busy = true;
   try {
-    return new Emitter().document(doc);
+    return emitter.document(doc);
   } catch (err) {
     if (err !== NOT_PLAIN_JSON) throw err;
     return Yaml.stringify(doc);
+  } finally {
+    emitter.busy = false;
   }
 }

@@ -78,7 +78,7 @@ function resolveAndSanitize(value: any, sortKeys: boolean, filterEmpty = false):
   for (let i = 0; i < keys.length; i++) resolved[i] = resolveAndSanitize(value[keys[i]], sortKeys, filterEmpty);
   const out: Record<string, any> = {};
   let n = 0;
-  if (sortKeys) {
+  if (sortKeys && !isSorted(keys)) {
     const order = keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
     for (const i of order) {
       if (resolved[i] != null) {
@@ -96,6 +96,12 @@ function resolveAndSanitize(value: any, sortKeys: boolean, filterEmpty = false):
   }
   // sanitizeValue's filterEmptyObjects (metadata): an object left empty is left out
   return filterEmpty && n === 0 ? undefined : out;
+}
+
+/** Whether the keys are in the order `Array.prototype.sort()` puts them (UTF-16 code units). */
+function isSorted(keys: string[]): boolean {
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
+  return true;
 }
 
 /**

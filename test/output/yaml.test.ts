@@ -50,6 +50,12 @@ describe('ManifestYaml: what cdk8s writes for each kind of value', () => {
     expect(ManifestYaml.stringify()).toBe('');
   });
 
+  test('a value whose getter writes YAML itself (re-entry) still comes out right', () => {
+    const doc = { get inner() { return ManifestYaml.stringify({ a: [1, 'yes'] }); }, after: 'x' };
+    const expected = Yaml.stringify({ inner: Yaml.stringify({ a: [1, 'yes'] }), after: 'x' });
+    expect(ManifestYaml.stringify(doc)).toBe(expected);
+  });
+
   test('save() writes what Yaml.save() writes', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manifest-yaml-'));
     const docs = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { 'a.sh': '#!/bin/sh\necho on\n' } }, { b: [] }];
