@@ -104,7 +104,7 @@ project.addTask('examples', {
 });
 
 project.addTask('bench', {
-  description: 'Estate benchmark: the library against raw ApiObjects and the plain YAML floor (flags: see bench/README.md)',
+  description: 'Estate benchmark: whole processes of the library against raw cdk8s, helm template, the YAML serializers and Python (flags: see bench/README.md; --update-readme writes the README table)',
   exec: 'node --expose-gc -r ts-node/register/transpile-only bench/estate.ts',
   receiveArgs: true,
 });

@@ -324,6 +324,16 @@ function bytesDigest(dir: string): string {
   return h.digest('hex');
 }
 
+/** The number of YAML documents in a variant's files (`---` lines + 1 per non-empty file). */
+function countDocuments(dir: string): number {
+  let n = 0;
+  for (const full of manifestFiles(dir).values()) {
+    const text = fs.readFileSync(full, 'utf8');
+    if (text.length > 0) n += 1 + (text.match(/^---$/gm)?.length ?? 0);
+  }
+  return n;
+}
+
 /** Sorts keys at every level, so that key order does not matter. */
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
@@ -373,10 +383,10 @@ function checkOutputs(opts: Options, vms: number, variants: Variant[]): { checks
     } else if (referenceObjects && objectsToo) {
       checks.push({ variant: v, vms, kind: 'objects', same: objectsDigest(dir(v)).digest === referenceObjects.digest });
     } else {
-      checks.push({ variant: v, vms, kind: 'skipped', same: true, note: 'objects compared up to 20,000 VMs (--check full for more)' });
+      checks.push({ variant: v, vms, kind: 'skipped', same: true, note: opts.check === 'bytes' ? 'objects not compared (--check bytes)' : 'objects compared up to 20,000 VMs (--check full for more)' });
     }
   }
-  return { checks, objects: referenceObjects?.objects };
+  return { checks, objects: referenceObjects?.objects ?? countDocuments(dir('library')) };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -525,7 +535,8 @@ function report(opts: Options, results: Run[], checks: Check[], objectsByVms: Ma
       const kinds = [...new Set(cs.filter((c) => c.kind !== 'skipped').map((c) => c.kind))];
       const ok = cs.every((c) => c.same);
       const skipped = cs.some((c) => c.kind === 'skipped');
-      return `${VARIANTS[v].label}: ${ok ? (kinds.length ? `same ${kinds.join(', ')}` : 'not compared') : '**DIFFERENT**'}${skipped ? ' (not compared above 20,000 VMs)' : ''}`;
+      const note = cs.find((c) => c.kind === 'skipped')?.note;
+      return `${VARIANTS[v].label}: ${ok ? (kinds.length ? `same ${kinds.join(', ')}` : 'not compared') : '**DIFFERENT**'}${skipped && kinds.length ? ` (${note})` : skipped ? ` (${note})` : ''}`;
     });
     lines.push(`Output against the library's: ${parts.join('; ')}.`);
   }

@@ -25,8 +25,11 @@ const SPILL_DIR = '.spill';
 
 /** @internal Sizes of the writer (tests lower them to reach the spill files with a small app). */
 export const LIMITS = {
-  /** Characters buffered before a write to the file. */
-  writeChunk: 1024 * 1024,
+  /**
+   * Characters buffered before a write to the file. Below V8's large-object size (128 KiB), so that the
+   * joined chunk is an ordinary young object that dies at once instead of old-space garbage.
+   */
+  writeChunk: 60 * 1024,
   /** Characters of ordered documents held in memory before they go to spill files (see WaveOrderedDocs). */
   spillThreshold: 16 * 1024 * 1024,
 };
@@ -42,8 +45,8 @@ export class FileSink {
   private pending: string[] = [];
   private size = 0;
 
-  constructor(file: string) {
-    this.fd = fs.openSync(file, 'w');
+  constructor(file: string, flags = 'w') {
+    this.fd = fs.openSync(file, flags);
   }
 
   public write(text: string): void {
@@ -133,7 +136,12 @@ export class WaveOrderedDocs {
     for (const w of this.waves.values()) {
       if (w.parts.length === 0) continue;
       w.spill ??= this.output._spillFile();
-      fs.appendFileSync(w.spill, w.parts.join(''), 'utf8');
+      const sink = new FileSink(w.spill, 'a');
+      try {
+        for (const part of w.parts) sink.write(part);
+      } finally {
+        sink.close();
+      }
       w.parts = [];
     }
     this.held = 0;
