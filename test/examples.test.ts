@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { garden, vmCluster } from '../examples/main';
-import { INDEX_FILE } from '../src/output/staged-output';
 import { ManifestObject, validateAll } from './util/schema';
 import { parseManifest } from './util/synth';
+import { INDEX_FILE } from '../src/output/staged-output';
 
 /**
  * The example app (examples/main.ts) is the README's main job. Its output is committed under

@@ -11,7 +11,8 @@ import { fail } from '../core/errors';
  * (`.cdk8s-kubevirt-staging-<random>/`, on the same file system, so moving a file is a rename). Only when
  * every file has been written does `commit()` move them into place, one rename each, then delete the files
  * that the previous run wrote and this one does not (read from the index the previous run left), then
- * replace the index. A failure before the commit (a validation error, an exception while rendering, a full
+ * replace the index. (Before the moves, the index lists both runs' files, so that a commit cut short, e.g.
+ * by a killed process, leaves nothing in the folder that the next run would take for someone else's file.) A failure before the commit (a validation error, an exception while rendering, a full
  * disk) removes the staging folder and leaves the output folder as it was. Files that are not in the index
  * (a README, files of other tools) are never written, moved or deleted; a run that would write over one is
  * refused before anything is moved.
@@ -209,9 +210,9 @@ export class StagedOutput {
           `already exists and was not written by this app (it is not in ${INDEX_FILE}); GitOpsApp never replaces files it did not write: move it away, or remove it if it is an old output`);
       }
     }
-    const index: IndexFile = { generator: 'cdk8s-kubevirt GitOpsApp', files };
-    fs.writeFileSync(path.join(stage, INDEX_FILE), JSON.stringify(index, undefined, 2) + '\n');
-
+    // First the index of both runs' files, so that a commit interrupted halfway leaves every file it moved
+    // listed as this app's (the next run then replaces or deletes them instead of refusing them).
+    this.writeIndex(stage, [...new Set([...previous, ...files])].sort());
     for (const file of files) {
       const target = path.join(this.outdir, file);
       fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -222,9 +223,16 @@ export class StagedOutput {
       fs.rmSync(path.join(this.outdir, file), { force: true });
       this.removeEmptyParents(file);
     }
-    fs.renameSync(path.join(stage, INDEX_FILE), path.join(this.outdir, INDEX_FILE));
+    this.writeIndex(stage, files);
     fs.rmSync(stage, { recursive: true, force: true });
     this.stage = undefined;
+  }
+
+  /** Replaces the index in the output folder (written in the staging folder, then renamed over it). */
+  private writeIndex(stage: string, files: string[]): void {
+    const index: IndexFile = { generator: 'cdk8s-kubevirt GitOpsApp', files };
+    fs.writeFileSync(path.join(stage, INDEX_FILE), JSON.stringify(index, undefined, 2) + '\n');
+    fs.renameSync(path.join(stage, INDEX_FILE), path.join(this.outdir, INDEX_FILE));
   }
 
   /** Removes the staging folder; the output folder stays as it was (also when it did not exist). */

@@ -85,9 +85,9 @@ export class GitOpsApp extends App {
    * the order in which they were defined).
    */
   public synthManifests(): ChartManifests[] {
-    validateOnce(this);
+    const charts = chartsInOrder(this, validateOnce(this));
     const fast = canRenderFast(this);
-    return this.charts.map((chart) => ({ chart: chart.node.id, manifests: orderByWave(chart, fast) }));
+    return charts.map((chart) => ({ chart: chart.node.id, manifests: orderByWave(chart, fast) }));
   }
 
   public synthYaml(): string {

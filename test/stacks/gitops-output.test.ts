@@ -95,6 +95,30 @@ describe('GitOpsApp output folder', () => {
     expect(readTree(outdir)).toStrictEqual(before);
   });
 
+  test('a commit cut short (a move fails halfway) leaves files the next run takes as its own and replaces', () => {
+    // GIVEN a first run, one file per resource
+    const outdir = tmp();
+    estate(outdir, ['vm-0', 'vm-1'], { layout: ManifestLayout.FILE_PER_RESOURCE }).app.synth();
+    // WHEN the next run's second move into place fails
+    const mocked = jest.requireMock('fs') as typeof fs;
+    const real = mocked.renameSync;
+    let moves = 0;
+    mocked.renameSync = ((from: fs.PathLike, to: fs.PathLike) => {
+      if (!String(to).endsWith(INDEX_FILE) && ++moves === 2) throw new Error('EIO: injected failure while moving');
+      return real(from, to);
+    }) as typeof fs.renameSync;
+    try {
+      expect(() => estate(outdir, ['vm-2', 'vm-3'], { layout: ManifestLayout.FILE_PER_RESOURCE }).app.synth()).toThrow(/injected failure while moving/);
+    } finally {
+      mocked.renameSync = real;
+    }
+    // THEN the next run succeeds and leaves exactly its own files
+    estate(outdir, ['vm-2', 'vm-3'], { layout: ManifestLayout.FILE_PER_RESOURCE }).app.synth();
+    expect(Object.keys(readTree(outdir)).sort()).toStrictEqual([
+      INDEX_FILE, 'vms/ns.networkattachmentdefinition.net.yaml', 'vms/ns.virtualmachine.vm-2.yaml', 'vms/ns.virtualmachine.vm-3.yaml',
+    ]);
+  });
+
   test('a validation error writes nothing, and creates no output folder that did not exist', () => {
     const outdir = path.join(tmp(), 'new');
     const { app, chart } = estate(outdir, ['vm-0']);
@@ -337,7 +361,6 @@ describe('extra output files (addOutputFile)', () => {
   });
 
   test('are not written by a plain cdk8s App', () => {
-    const { App } = jest.requireActual('cdk8s');
     const plan = new Plan(new Chart(new App(), 'c'), 'plan', 'plan.md', () => 'x');
     expect(plan.written).toBe(false);
   });
