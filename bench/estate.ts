@@ -254,7 +254,10 @@ interface Run {
   /** Peak resident set (wait4 ru_maxrss: the process, or the largest of the descendants it waited for). */
   readonly peakRssBytes: number;
   /** From the app's own report (not for helm): when loading, building and writing ended, ms since it started. */
-  readonly app?: { loadedMs: number; builtMs: number; writtenMs: number; heapAfterBytes?: number; kernelPeakRssBytes?: number; peakRssBytes: number };
+  readonly app?: {
+    loadedMs: number; builtMs: number; writtenMs: number; peakRssBytes: number;
+    heapBuiltBytes?: number; heapAfterBytes?: number; kernelPeakRssBytes?: number;
+  };
 }
 
 interface Env {
@@ -383,7 +386,7 @@ function checkOutputs(opts: Options, vms: number, variants: Variant[]): { checks
     } else if (referenceObjects && objectsToo) {
       checks.push({ variant: v, vms, kind: 'objects', same: objectsDigest(dir(v)).digest === referenceObjects.digest });
     } else {
-      checks.push({ variant: v, vms, kind: 'skipped', same: true, note: opts.check === 'bytes' ? 'objects not compared (--check bytes)' : 'objects compared up to 20,000 VMs (--check full for more)' });
+      checks.push({ variant: v, vms, kind: 'skipped', same: true, note: opts.check === 'bytes' ? '--check bytes' : 'above 20,000 VMs; --check full compares them' });
     }
   }
   return { checks, objects: referenceObjects?.objects ?? countDocuments(dir('library')) };
@@ -536,7 +539,8 @@ function report(opts: Options, results: Run[], checks: Check[], objectsByVms: Ma
       const ok = cs.every((c) => c.same);
       const skipped = cs.some((c) => c.kind === 'skipped');
       const note = cs.find((c) => c.kind === 'skipped')?.note;
-      return `${VARIANTS[v].label}: ${ok ? (kinds.length ? `same ${kinds.join(', ')}` : 'not compared') : '**DIFFERENT**'}${skipped && kinds.length ? ` (${note})` : skipped ? ` (${note})` : ''}`;
+      const verdictText = ok ? (kinds.length ? `same ${kinds.join(', ')}` : 'objects not compared') : '**DIFFERENT**';
+      return `${VARIANTS[v].label}: ${verdictText}${skipped ? ` (${kinds.length ? 'objects not compared ' : ''}${note})` : ''}`;
     });
     lines.push(`Output against the library's: ${parts.join('; ')}.`);
   }
@@ -546,13 +550,17 @@ function report(opts: Options, results: Run[], checks: Check[], objectsByVms: Ma
 
 /** Where each run's time went (from the apps' own marks): a table for bench/out/results.md, not the README. */
 function phaseTable(opts: Options, results: Run[]): string {
-  const lines = ['| VMs | variant | start + load (s) | build (s) | synth + write (s) | exit (s) | heap after write, full GC (MiB) | jsii kernel peak (MiB) |', '|---:|---|---:|---:|---:|---:|---:|---:|'];
+  const lines = [
+    '| VMs | variant | start + load (s) | build (s) | synth + write (s) | exit (s) | heap before synth / after writing, full GC (MiB) | jsii kernel peak (MiB) |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const vms of opts.vms) {
     for (const v of opts.variants) {
       const runs = results.filter((r) => r.variant === v && r.vms === vms && r.app);
       if (runs.length === 0) continue;
       const med = (f: (r: Run) => number) => median(runs.map(f));
-      const heap = runs[0].app!.heapAfterBytes === undefined ? '-' : mib(med((r) => r.app!.heapAfterBytes!));
+      const after = runs[0].app!.heapAfterBytes === undefined ? '-' : mib(med((r) => r.app!.heapAfterBytes!));
+      const heap = runs[0].app!.heapBuiltBytes === undefined ? after : `${mib(med((r) => r.app!.heapBuiltBytes!))} / ${after}`;
       const kernel = runs[0].app!.kernelPeakRssBytes === undefined ? '-' : mib(med((r) => r.app!.kernelPeakRssBytes!));
       lines.push(`| ${int(vms)} | ${v} | ${sec(med((r) => r.app!.loadedMs))} | ${sec(med((r) => r.app!.builtMs - r.app!.loadedMs))} `
         + `| ${sec(med((r) => r.app!.writtenMs - r.app!.builtMs))} | ${sec(med((r) => r.wallMs - r.app!.writtenMs))} | ${heap} | ${kernel} |`);

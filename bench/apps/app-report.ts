@@ -14,6 +14,8 @@ export interface AppReport {
   readonly builtMs: number;
   /** Everything written. */
   readonly writtenMs: number;
+  /** V8 heap in use after building, after a full GC (only with --expose-gc, i.e. `--heap`). */
+  readonly heapBuiltBytes?: number;
   /** V8 heap in use at the end, after a full GC when --expose-gc is on (what the output no longer needs is gone). */
   readonly heapAfterBytes?: number;
   /** Peak resident set of this process (VmHWM). */
@@ -30,7 +32,15 @@ export function peakRss(pid: number | 'self' = 'self'): number {
   return process.resourceUsage().maxRSS * 1024;
 }
 
-export function report(loadedMs: number, builtMs: number, writtenMs: number): void {
+/** With --expose-gc: the heap in use after a full GC (for `heapBuiltBytes`), else undefined. */
+export function heapNow(): number | undefined {
+  const gc = (globalThis as any).gc as (() => void) | undefined;
+  if (!gc) return undefined;
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+export function report(loadedMs: number, builtMs: number, writtenMs: number, heapBuiltBytes?: number): void {
   const gc = (globalThis as any).gc as (() => void) | undefined;
   let heapAfterBytes: number | undefined;
   if (gc) {
@@ -42,7 +52,7 @@ export function report(loadedMs: number, builtMs: number, writtenMs: number): vo
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('v8').writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
   }
-  const r: AppReport = { loadedMs, builtMs, writtenMs, heapAfterBytes, peakRssBytes: peakRss() };
+  const r: AppReport = { loadedMs, builtMs, writtenMs, heapBuiltBytes, heapAfterBytes, peakRssBytes: peakRss() };
   process.stdout.write(`${RESULT_TAG}${JSON.stringify(r)}\n`);
 }
 

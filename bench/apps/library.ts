@@ -8,7 +8,7 @@
  *
  * --batch adds each tenant's VMs with one `addVms(names, props)` call instead of `addVm()` + `exposeViaService()` per VM.
  */
-import { arg, now, report } from './app-report';
+import { arg, heapNow, now, report } from './app-report';
 import type * as Lib from '../../src';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -61,6 +61,7 @@ for (let t = 0; t < tenants; t++) {
     }
   }
 }
+const heapBuilt = heapNow();
 const built = now();
 app.synth();
-report(loaded, built, now());
+report(loaded, built, now(), heapBuilt);
