@@ -255,8 +255,13 @@ interface Run {
   readonly peakRssBytes: number;
   /** From the app's own report (not for helm): when loading, building and writing ended, ms since it started. */
   readonly app?: {
-    loadedMs: number; builtMs: number; writtenMs: number; peakRssBytes: number;
-    heapBuiltBytes?: number; heapAfterBytes?: number; kernelPeakRssBytes?: number;
+    loadedMs: number;
+    builtMs: number;
+    writtenMs: number;
+    peakRssBytes: number;
+    heapBuiltBytes?: number;
+    heapAfterBytes?: number;
+    kernelPeakRssBytes?: number;
   };
 }
 
