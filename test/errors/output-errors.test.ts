@@ -13,7 +13,7 @@ const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-errors-'));
 
 /** A GitOpsApp writing to `outdir` with one chart `c` holding one network. */
 function app(outdir: string, layout?: ManifestLayout, chartId = 'c') {
-  const a = new GitOpsApp({ outdir, layout });
+  const a = new GitOpsApp({ outdir, layout, plan: false });
   const chart = new Chart(a, chartId, { namespace: 'ns' });
   new BridgeNetwork(chart, 'n', { name: 'n', bridge: 'br1', vlan: 10 });
   return { app: a, chart };
@@ -23,7 +23,7 @@ describeBadInputs('output folder: bad settings and folders fail with their messa
   {
     name: 'yamlOutputType given to a GitOpsApp (the layout is chosen with layout)',
     build: () => new GitOpsApp({ yamlOutputType: YamlOutputType.FILE_PER_RESOURCE }),
-    error: '[] yamlOutputType: "YamlOutputType.FILE_PER_RESOURCE" is not read by GitOpsApp: choose the files with layout',
+    error: '[<app>] yamlOutputType: "YamlOutputType.FILE_PER_RESOURCE" is not read by GitOpsApp: choose the files with layout',
   },
   {
     name: 'a chart id that cannot name a folder of the output',

@@ -36,7 +36,8 @@ function readTree(dir: string): Record<string, string> {
 
 /** An app with a network and `vms` VMs named vm-0, vm-1, ... in chart `vms`. */
 function estate(outdir: string, vms: string[], props: GitOpsAppProps = {}) {
-  const app = new GitOpsApp({ outdir, ...props });
+  // The plan files (plan.md, plan.svg) are tested in test/plan; here only the manifests and the index matter.
+  const app = new GitOpsApp({ outdir, plan: false, ...props });
   const chart = new Chart(app, 'vms', { namespace: 'ns' });
   const net = new BridgeNetwork(chart, 'net', { name: 'net', bridge: 'br1', vlan: 10 });
   for (const name of vms) new KubeVirtVm(chart, name, { name, memory: '1Gi', networks: [{ network: net, name: 'net' }] });
