@@ -38,6 +38,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ajv@8.20.0',
     'kubernetes-models@4.5.1',
     'fast-check@4.11.0',
+    // The benchmark's second serializer floor (bench/): the fastest maintained JavaScript YAML writer.
+    'js-yaml@5.5.0',
     'ts-node@10.9.2',
     '@types/node@20.19.25',
     'ts-jest@29.4.15',
@@ -86,7 +88,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   depsUpgrade: false,
   pullRequestTemplate: false,
   stale: false,
-  gitignore: ['/.venv*', '/test-python/.pytest_cache', '__pycache__', '/examples/dist', '/bench/out', '/.tmp'],
+  gitignore: ['/.venv*', '/test-python/.pytest_cache', '__pycache__', '/examples/dist', '/bench/out', '/bench/.tools', '/.tmp'],
 });
 
 // Regenerate the typed bindings from ../shared/crds (see imports/README.md).
@@ -103,7 +105,7 @@ project.addTask('examples', {
 });
 
 project.addTask('bench', {
-  description: 'Estate benchmark: the library against raw ApiObjects and the plain YAML floor (flags: see bench/README.md)',
+  description: 'Estate benchmark: whole processes of the library against raw cdk8s, helm template, the YAML serializers and Python (flags: see bench/README.md; --update-readme writes the README table)',
   exec: 'node --expose-gc -r ts-node/register/transpile-only bench/estate.ts',
   receiveArgs: true,
 });

@@ -1331,6 +1331,14 @@ const FIXES: Array<[RegExp, Fix]> = [
   [/: is required with ClusterProvider\.gardener\(\)/, 'Give each pool the CloudProfile machine type its nodes run as, e.g. machineType: "standard-4".'],
   [/\.apiServerAddress: is required with ClusterProvider\.capk\(\)/, 'Give the address (e.g. a VIP inside the cluster\'s range) that kube-vip or a load balancer serves the API server on.'],
   [/: is required with ClusterProvider\.capk\(\): CAPK sizes each node VM/, 'Give each pool cpu and memory, e.g. cpu: 4, memory: "16Gi".'],
+  [/^props\.name: cannot be set for a group of VMs/, 'Leave name out of the group\'s props: list the VMs\' names in names (one VM each).'],
+  // output folder (GitOpsApp)
+  [/^yamlOutputType: is not read by GitOpsApp/, 'Leave yamlOutputType out and set layout: ManifestLayout.SINGLE_FILE, FILE_PER_CHART or FILE_PER_RESOURCE.'],
+  [/^id: cannot name a file of the output/, 'Give the chart an id that is a plain file name (not "." or "..", not GitOpsApp\'s index or staging name).'],
+  [/^outdir: .*already exists and was not written by this app/, 'Move the file out of the output folder, or delete it if it is the output of an older run (GitOpsApp lists what it wrote in .cdk8s-kubevirt-files.json).'],
+  [/^outdir: .*is not an index GitOpsApp wrote/, 'Restore .cdk8s-kubevirt-files.json from version control, or delete it together with the files it listed.'],
+  [/^file: must be a relative path inside the output folder/, 'Name the extra file relative to the output folder with \'/\' between folders, e.g. "docs/plan.md".'],
+  [/^file: is also written by/, 'Give each extra output file its own path, different from every manifest\'s.'],
 ];
 
 if (require.main === module) main();

@@ -5,3 +5,4 @@ export * from './compute';
 export * from './storage';
 export * from './platform';
 export * from './plan';
+export * from './output';

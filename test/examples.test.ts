@@ -5,6 +5,7 @@ import * as YAML from 'yaml';
 import { synthesize } from '../examples/main';
 import { ManifestObject, validateAll } from './util/schema';
 import { parseManifest } from './util/synth';
+import { INDEX_FILE } from '../src/output/staged-output';
 
 /**
  * The example app (examples/main.ts) is the README's main job. Its output is committed under
@@ -36,9 +37,9 @@ describe('the example app', () => {
   synthInto(first);
   synthInto(second);
   const tree = readTree(first);
-  // The manifests; the estate plans (plan.md, plan.svg) are checked on their own below.
-  const manifests = Object.entries(tree).filter(([file]) => file.endsWith('.yaml'));
-  const objects: ManifestObject[] = manifests.flatMap(([, text]) => parseManifest(text));
+  // The manifests: every file but GitOpsApp's index and the estate plans (plan.md, plan.svg), checked on their own below.
+  const manifests = Object.fromEntries(Object.entries(tree).filter(([file]) => file.endsWith('.yaml')));
+  const objects: ManifestObject[] = Object.values(manifests).flatMap((text) => parseManifest(text));
   const find = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name)!;
 
   test('synthesizing twice gives byte-identical YAML (determinism)', () => {
@@ -61,8 +62,16 @@ describe('the example app', () => {
     expect(readTree(EXPECTED)).toStrictEqual(tree);
   });
 
+  test('each app folder holds its manifests, its estate plan and the index of exactly those files (which a later synth prunes by)', () => {
+    for (const app of ['vm-cluster', 'garden']) {
+      const written = Object.keys(tree).filter((f) => f.startsWith(app + path.sep) && path.basename(f) !== INDEX_FILE)
+        .map((f) => path.relative(app, f).split(path.sep).join('/'));
+      expect(JSON.parse(tree[path.join(app, INDEX_FILE)])).toStrictEqual({ generator: 'cdk8s-kubevirt GitOpsApp', files: written.sort() });
+    }
+  });
+
   test('the garden app writes one file per resource, named by namespace, kind and name, and its estate plan', () => {
-    expect(Object.keys(tree).filter((f) => f.startsWith('garden'))).toStrictEqual([
+    expect(Object.keys(tree).filter((f) => f.startsWith('garden') && path.basename(f) !== INDEX_FILE)).toStrictEqual([
       path.join('garden', 'plan.md'),
       path.join('garden', 'plan.svg'),
       path.join('garden', 'shoots', 'garden-dev.shoot.cluster-1.yaml'),
@@ -71,7 +80,7 @@ describe('the example app', () => {
   });
 
   test('in every file, objects come in sync-wave order: networks and images before the VMs that need them', () => {
-    for (const [file, text] of manifests) {
+    for (const [file, text] of Object.entries(manifests)) {
       const waves = parseManifest(text).map((o) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0));
       expect({ file, waves }).toStrictEqual({ file, waves: [...waves].sort((a, b) => a - b) });
     }

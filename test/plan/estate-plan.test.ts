@@ -188,7 +188,7 @@ describe('writing the plan', () => {
     const app = new GitOpsApp({ outdir });
     new KubeVirtVm(new Chart(app, 'vms'), 'vm', { name: 'vm', memory: '1Gi' });
     app.synth();
-    expect(fs.readdirSync(outdir).sort()).toStrictEqual(['plan.md', 'plan.svg', 'vms.k8s.yaml']);
+    expect(fs.readdirSync(outdir).sort()).toStrictEqual(['.cdk8s-kubevirt-files.json', 'plan.md', 'plan.svg', 'vms.k8s.yaml']);
     expect(fs.readFileSync(path.join(outdir, 'plan.md'), 'utf8')).toBe(EstatePlan.of(app).toMarkdown());
   });
 
@@ -197,7 +197,7 @@ describe('writing the plan', () => {
     const app = new GitOpsApp({ outdir, plan: false });
     new KubeVirtVm(new Chart(app, 'vms'), 'vm', { name: 'vm', memory: '1Gi' });
     app.synth();
-    expect(fs.readdirSync(outdir)).toStrictEqual(['vms.k8s.yaml']);
+    expect(fs.readdirSync(outdir).sort()).toStrictEqual(['.cdk8s-kubevirt-files.json', 'vms.k8s.yaml']);
   });
 
   test('a plain cdk8s app writes it with writeTo; svg: false leaves the picture out and its link too', () => {

@@ -250,7 +250,7 @@ describe('GitOpsApp', () => {
   test('one file per app (and the estate plan next to it)', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-'));
     build({ outdir, layout: ManifestLayout.SINGLE_FILE }).synth();
-    expect(fs.readdirSync(outdir).sort()).toStrictEqual(['app.k8s.yaml', 'plan.md', 'plan.svg']);
+    expect(fs.readdirSync(outdir).sort()).toStrictEqual(['.cdk8s-kubevirt-files.json', 'app.k8s.yaml', 'plan.md', 'plan.svg']);
   });
 
   test('one file per resource: no two objects share a file, even with equal kind and name in two namespaces', () => {
